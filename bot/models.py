@@ -216,9 +216,57 @@ class RelatedWork:
 
 @dataclass(frozen=True, slots=True)
 class IngestResult:
-    """What ingesting one entry did: "new", "updated", "unchanged", "not_review" or "failed"."""
+    """What ingesting one entry did: status "new", "updated", "unchanged" or "failed"."""
 
     status: str
     review_id: int | None = None
     title: str | None = None
     error: str | None = None
+    is_review: bool = True
+
+
+# --------------------------------------------------------------------------- answers
+# What the services return for the questions users ask; bot.render turns them into cards and JSON.
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewAnswer:
+    work: Work
+    reviews: tuple[ReviewInfo, ...]
+    cast: tuple[CastEntry, ...]
+    corrected_from: str | None = None  # the user's words when a typo was corrected
+
+
+@dataclass(frozen=True, slots=True)
+class CastAnswer:
+    work: Work
+    cast: tuple[CastEntry, ...]
+    corrected_from: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonAnswer:
+    person: Person
+    credits: tuple[PersonCredit, ...]
+    corrected_from: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedAnswer:
+    work: Work
+    related: tuple[RelatedWork, ...]
+    corrected_from: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchAnswer:
+    query: str
+    results: tuple[ReviewInfo, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LatestAnswer:
+    items: tuple[ReviewInfo, ...]
+
+
+Answer = ReviewAnswer | CastAnswer | PersonAnswer | RelatedAnswer | SearchAnswer | LatestAnswer

@@ -1,0 +1,316 @@
+"""The questions users ask, answered from storage (framework-free).
+
+Discord cogs and the console both call these; they return the answer models of ``bot.models`` and raise
+``NotFound`` (with "did you mean" suggestions), ``Ambiguous`` (with choices that tell same-named works apart)
+or ``UsageError`` for a malformed request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from rapidfuzz import fuzz
+
+from bot.errors import Ambiguous, NotFound, UsageError
+from bot.lookup import Match, NameIndex
+from bot.models import (
+    CastAnswer,
+    LatestAnswer,
+    Person,
+    PersonAnswer,
+    RelatedAnswer,
+    RelatedWork,
+    ReviewAnswer,
+    SearchAnswer,
+    Work,
+)
+from bot.storage.base import RelatedSignal, Storage
+from bot.text import norm_name, norm_title, sequel_number
+
+MAX_QUERY = 200  # longer arguments are a mistake or an attack, never a title
+_QUALIFIER = re.compile(r"\s*\((?P<inner>[^()]*)\)\s*$")
+_KINDS = {"film": "film", "movie": "film", "series": "series", "show": "series", "drama": "series"}
+
+# How much each kind of evidence counts towards "related" (see ``related``).
+RELATED_WEIGHTS = {
+    "franchise": 4.0,
+    "also_read": 2.5,
+    "mentioned": 1.5,
+    "shared_cast": 1.0,
+    "shared_director": 1.5,
+    "similar_text": 1.0,
+}
+_SHARED_CAST_CAP = 4  # more shared people add nothing: an ensemble is not a franchise
+
+
+def _clean_query(text: str, what: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        raise UsageError(f"Tell me which {what}.", hint=f"For example: !review Soundtrack #2")
+    if len(text) > MAX_QUERY:
+        raise UsageError(
+            f"That {what} is {len(text)} characters long; titles and names are under {MAX_QUERY}.",
+            hint="Check what you pasted.",
+        )
+    return text
+
+
+def _split_qualifier(query: str) -> tuple[str, int | None, str | None]:
+    """``"Animal (2023, film)"`` -> ("Animal", 2023, "film"): the labels our choices carry."""
+    m = _QUALIFIER.search(query)
+    if not m:
+        return query, None, None
+    year: int | None = None
+    kind: str | None = None
+    for part in re.split(r"[,\s]+", m.group("inner").strip().lower()):
+        if part.isdigit() and len(part) == 4:
+            year = int(part)
+        elif part in _KINDS:
+            kind = _KINDS[part]
+        elif part:
+            return query, None, None  # a parenthesis that is part of the title
+    return query[: m.start()].strip() or query, year, kind
+
+
+class ReviewService:
+    """Answers review, cast, related, search and latest, plus autocomplete."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self._version: int | None = None
+        self._titles = NameIndex([])
+        self._people = NameIndex([])
+
+    # ------------------------------------------------------------------ indexes
+    async def _refresh(self) -> None:
+        version = await self.storage.data_version()
+        if version != self._version:
+            self._titles = NameIndex(await self.storage.title_index())
+            self._people = NameIndex(await self.storage.person_index())
+            self._version = version
+
+    async def _works(self, ids: list[int]) -> list[Work]:
+        return [await self.storage.get_work(i) for i in dict.fromkeys(ids)]
+
+    # ------------------------------------------------------------------ resolution
+    async def resolve_work(self, query: str) -> tuple[Work, str | None]:
+        """The work a user means, and their words if a typo was corrected.
+
+        Raises Ambiguous when several works fit equally well, NotFound with suggestions otherwise.
+        """
+        query = _clean_query(query, "title")
+        await self._refresh()
+        title, year, kind = _split_qualifier(query)
+        key = norm_title(title)
+        if not key:
+            raise UsageError(f"{query!r} has no letters or digits to look up.")
+        works = await self.storage.works_by_key(key)
+        if year is not None or kind is not None:
+            works = [
+                w for w in works
+                if (year is None or w.year == year) and (kind is None or w.kind == kind)
+            ] or works
+        if len(works) == 1:
+            return works[0], None
+        if len(works) > 1:
+            raise Ambiguous(
+                f"Several works are called {title!r}.",
+                choices=[w.label for w in sorted(works, key=lambda w: -w.review_count)],
+                hint="Pick one, or add the year: !review Title (2023)",
+            )
+        # a franchise name or the start of titles: "Soundtrack" -> Soundtrack #1, Soundtrack #2
+        prefixed = [r for r in self._titles.prefixed(key, limit=10) if r.key.startswith(key + " ")]
+        ids = list(dict.fromkeys(r.id for r in prefixed))
+        if len(ids) == 1:
+            return await self.storage.get_work(ids[0]), query
+        if len(ids) > 1:
+            works = await self._works(ids)
+            raise Ambiguous(
+                f"{title!r} could be several works.",
+                choices=[w.label for w in works],
+                hint="Pick one.",
+            )
+        matches = self._titles.fuzzy(key)
+        chosen = self._confident(key, matches)
+        if chosen is not None:
+            return await self.storage.get_work(chosen), query
+        suggestions = [w.label for w in await self._works([m.row.id for m in matches[:5]])]
+        raise NotFound(
+            f"I don't know a work called {title!r}.",
+            suggestions=suggestions,
+            hint="Did you mean one of these?" if suggestions else "Try !search with a few words.",
+        )
+
+    @staticmethod
+    def _confident(key: str, matches: list[Match]) -> int | None:
+        """Accept a typo correction only when one candidate is clearly the one meant."""
+        if not matches:
+            return None
+        best = matches[0]
+        if fuzz.ratio(key, best.row.key) < 85:
+            return None
+        if len(matches) > 1 and matches[1].row.id != best.row.id:
+            if best.score - matches[1].score < 5:
+                return None
+        if sequel_number(key) != sequel_number(best.row.key):
+            return None  # "Stree 3" is not a typo of "Stree 2"
+        return best.row.id
+
+    async def resolve_person(self, query: str) -> tuple[Person, str | None]:
+        """The person a user means (name or alias), and their words if a typo was corrected."""
+        query = _clean_query(query, "name")
+        await self._refresh()
+        key = norm_name(query)
+        people = await self.storage.people_by_key(key)
+        if len(people) == 1:
+            return people[0], None
+        if len(people) > 1:
+            raise Ambiguous(
+                f"Several people are called {query!r}.",
+                choices=[p.name for p in people],
+            )
+        matches = self._people.fuzzy(key)
+        chosen = self._confident(key, matches)
+        if chosen is not None:
+            found = await self.storage.people_by_key(
+                next(m.row.key for m in matches if m.row.id == chosen)
+            )
+            if found:
+                return found[0], query
+        names = list(dict.fromkeys(m.row.text for m in matches[:5]))
+        raise NotFound(f"I don't know anyone called {query!r}.", suggestions=names)
+
+    # ------------------------------------------------------------------ questions
+    async def review(self, title: str, limit: int = 5) -> ReviewAnswer:
+        """The work's reviews, newest first, with its cast."""
+        work, corrected = await self.resolve_work(title)
+        reviews = await self.storage.reviews_for_work(work.id, limit=limit)
+        cast = await self.storage.cast_for_work(work.id)
+        return ReviewAnswer(work, tuple(reviews), tuple(cast), corrected)
+
+    async def cast(self, query: str) -> CastAnswer | PersonAnswer:
+        """A work's cast (``!cast <title>``) or a person's works (``!cast <person>``).
+
+        An exact title wins over an exact name; otherwise the closer of the two fuzzy matches.
+        """
+        query = _clean_query(query, "title or name")
+        await self._refresh()
+        title, _, _ = _split_qualifier(query)
+        if await self.storage.works_by_key(norm_title(title)):
+            return await self.cast_of_work(query)
+        if await self.storage.people_by_key(norm_name(query)):
+            return await self.works_of_person(query)
+        try:
+            return await self.cast_of_work(query)
+        except NotFound as work_miss:
+            try:
+                return await self.works_of_person(query)
+            except NotFound as person_miss:
+                raise NotFound(
+                    f"I don't know a work or a person called {query!r}.",
+                    suggestions=(work_miss.suggestions[:3] + person_miss.suggestions[:3]),
+                ) from None
+
+    async def cast_of_work(self, title: str) -> CastAnswer:
+        """The work's cast in billing order, with characters (directors last)."""
+        work, corrected = await self.resolve_work(title)
+        return CastAnswer(work, tuple(await self.storage.cast_for_work(work.id)), corrected)
+
+    async def works_of_person(self, name: str) -> PersonAnswer:
+        """The person's works with the characters they played."""
+        person, corrected = await self.resolve_person(name)
+        credits = await self.storage.credits_for_person(person.id)
+        return PersonAnswer(person, tuple(credits), corrected)
+
+    async def related(self, title: str, limit: int = 10) -> RelatedAnswer:
+        """Related works ranked by the evidence for each, with the reasons in words."""
+        work, corrected = await self.resolve_work(title)
+        signals = await self.storage.related_signals(work.id)
+        ranked = rank_related(signals)[:limit]
+        related = []
+        for work_id, score, reasons in ranked:
+            related.append(RelatedWork(await self.storage.get_work(work_id), score, reasons))
+        return RelatedAnswer(work, tuple(related), corrected)
+
+    async def search(self, words: str, limit: int = 10) -> SearchAnswer:
+        """Full-text search over titles, headlines and review text."""
+        words = _clean_query(words, "words to search for")
+        return SearchAnswer(words, tuple(await self.storage.search(words, limit=limit)))
+
+    async def latest(self, limit: int = 10) -> LatestAnswer:
+        """The newest reviews."""
+        if not 1 <= limit <= 50:
+            raise UsageError(f"I can show 1 to 50 reviews, not {limit}.")
+        return LatestAnswer(tuple(await self.storage.latest(limit=limit)))
+
+    # ------------------------------------------------------------------ autocomplete
+    async def complete_titles(self, prefix: str, limit: int = 25) -> list[str]:
+        """Titles for autocomplete: prefix and word-start matches first, then typo matches."""
+        await self._refresh()
+        return self._complete(self._titles, norm_title(prefix[:MAX_QUERY]), limit)
+
+    async def complete_people(self, prefix: str, limit: int = 25) -> list[str]:
+        await self._refresh()
+        return self._complete(self._people, norm_name(prefix[:MAX_QUERY]), limit)
+
+    async def complete_any(self, prefix: str, limit: int = 25) -> list[str]:
+        """Titles and names mixed (for ``/cast``)."""
+        titles = await self.complete_titles(prefix, limit)
+        people = self._complete(self._people, norm_name(prefix[:MAX_QUERY]), limit)
+        out: list[str] = []
+        for a, b in zip(titles + [""] * limit, people + [""] * limit, strict=False):
+            out.extend(x for x in (a, b) if x and x not in out)
+        return out[:limit]
+
+    @staticmethod
+    def _complete(index: NameIndex, key: str, limit: int) -> list[str]:
+        out: list[str] = []
+        for row in index.prefixed(key, limit=limit):
+            if row.text not in out:
+                out.append(row.text)
+        if len(out) < limit and len(key) >= 3:
+            for m in index.fuzzy(key, limit=limit, cutoff=70):
+                if m.row.text not in out:
+                    out.append(m.row.text)
+        return [t for t in out if len(t) <= 100][:limit]
+
+
+def rank_related(signals: list[RelatedSignal]) -> list[tuple[int, float, tuple[str, ...]]]:
+    """Score each related work from its signals; best first, with human-readable reasons."""
+    score: dict[int, float] = defaultdict(float)
+    cast: dict[int, list[str]] = defaultdict(list)
+    directors: dict[int, list[str]] = defaultdict(list)
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for s in signals:
+        kinds[s.work_id].add(s.kind)
+        if s.kind == "shared_cast" and s.detail and s.detail not in cast[s.work_id]:
+            cast[s.work_id].append(s.detail)
+        elif s.kind == "shared_director" and s.detail and s.detail not in directors[s.work_id]:
+            directors[s.work_id].append(s.detail)
+        elif s.kind == "similar_text":
+            score[s.work_id] += RELATED_WEIGHTS["similar_text"] * max(0.0, min(1.0, s.weight))
+    for work_id, found in kinds.items():
+        for kind in found - {"shared_cast", "shared_director", "similar_text"}:
+            score[work_id] += RELATED_WEIGHTS.get(kind, 1.0)
+        score[work_id] += RELATED_WEIGHTS["shared_cast"] * min(len(cast[work_id]), _SHARED_CAST_CAP)
+        score[work_id] += RELATED_WEIGHTS["shared_director"] * min(len(directors[work_id]), 1)
+    out = []
+    for work_id, total in score.items():
+        reasons: list[str] = []
+        found = kinds[work_id]
+        if "franchise" in found:
+            reasons.append("same franchise")
+        if "also_read" in found:
+            reasons.append("linked by an article (Also Read)")
+        if "mentioned" in found:
+            reasons.append("mentioned in a review")
+        if cast[work_id]:
+            reasons.append("shared cast: " + ", ".join(cast[work_id][:_SHARED_CAST_CAP]))
+        if directors[work_id]:
+            reasons.append("same director: " + ", ".join(directors[work_id]))
+        if "similar_text" in found:
+            reasons.append("similar review text")
+        out.append((work_id, round(total, 2), tuple(reasons)))
+    out.sort(key=lambda t: (-t[1], t[0]))
+    return out
