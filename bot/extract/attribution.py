@@ -1,0 +1,259 @@
+"""Deciding which work each credit belongs to, and tidying cast and mention lists."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.extract.judge import sentence_at
+from bot.extract.lists import list_before
+from bot.extract.mentions import Mention
+from bot.extract.names import STOP, KnownNames, norm_name, norm_title
+from bot.extract.people import Credit
+from bot.models import CastMember, MentionKind
+from bot.text import franchise_key
+
+_KIND_RANK = {MentionKind.ALSO_READ: 0, MentionKind.FRANCHISE: 1, MentionKind.PASSING: 2}
+_LINK_WORDS = re.compile(r"^[\s,]*(?:in|from|of)\s+(?:the\s+)?$")
+_ACTORISH_CUES = frozenset({"block", "starring", "starrer", "plays", "as", "as-role", "played-by",
+                            "headline", "noun", "known", "paren-role"})  # fmt: skip
+
+
+def _find_all(text: str, needle: str) -> list[int]:
+    if not needle:
+        return []
+    out = []
+    rx = re.compile(
+        r"(?<!\w)" + re.escape(needle).replace(r"\ ", r"\s+") + r"(?!\w)", re.IGNORECASE
+    )
+    for m in rx.finditer(text):
+        out.append(m.start())
+    return out
+
+
+@dataclass
+class Context:
+    """Where the reviewed work and the other works are named in the body."""
+
+    body: str
+    starts: list[int]
+    title: str | None
+    mentions: list[Mention]
+    main_pos: list[int] = field(default_factory=list)
+    spans: list[tuple[int, int, int]] = field(default_factory=list)  # start, end, mention index
+
+    def __post_init__(self) -> None:
+        if self.title:
+            self.main_pos = _find_all(self.body, self.title)
+        for i, m in enumerate(self.mentions):
+            if m.kind is MentionKind.ALSO_READ:
+                continue
+            for p in _find_all(self.body, m.title):
+                self.spans.append((p, p + len(m.title), i))
+        self.spans.sort()
+
+    def other_work(self, pos: int, end: int, *, pair: bool = False) -> Mention | None:
+        """The other work a cue at ``pos..end`` is about, or None for the reviewed work.
+
+        A role pair ("<Character> (<Actor>)") moves to another work only when that work's title
+        follows it directly ("... in Swades"); looser cues also follow an earlier title in the
+        same sentence ("Soundtrack #1 starred actors A and B").
+        """
+        s, _e = sentence_at(self.starts, self.body, pos)
+        best = None
+        for a, b, i in self.spans:
+            if a >= end and a - end <= 30 and _LINK_WORDS.match(self.body[end:a]):
+                return self.mentions[i]
+            if not pair and s <= a and b <= pos and not any(b <= p < pos for p in self.main_pos):
+                best = self.mentions[i]
+        return best
+
+    def other_work_near(self, pos: int) -> bool:
+        """True when a director cue at ``pos`` sits after another work's title in its sentence."""
+        s, _e = sentence_at(self.starts, self.body, pos)
+        return any(
+            s <= a and b <= pos and not any(b <= p < pos for p in self.main_pos)
+            for a, b, _i in self.spans
+        )
+
+
+def title_possessor(headline: str, body: str, title: str | None) -> str | None:
+    """ "<Name>'s <Title>" in the headline or body: the possessor (often the director)."""
+    if not title:
+        return None
+    for text in (headline, body):
+        for p in _find_all(text, title):
+            if text[max(0, p - 3) : p].endswith("'s "):
+                names = list_before(text, p - 3)
+                if names and names[-1][0].casefold() not in STOP:
+                    return names[-1][0]
+    return None
+
+
+def _canon(name: str, alias_of: dict[str, str], known: KnownNames) -> str:
+    key = norm_name(name)
+    return alias_of.get(key) or known.canonical(name) or name
+
+
+def attribute(
+    credits: list[Credit], ctx: Context, alias_of: dict[str, str], known: KnownNames
+) -> tuple[list[Credit], dict[int, list[str]]]:
+    """Split credits into the reviewed work's and other works' (by mention index)."""
+    for c in credits:
+        c.name = _canon(c.name, alias_of, known)
+    actorish = {norm_name(c.name) for c in credits if c.cue in _ACTORISH_CUES}
+    actorish |= {k for k in (norm_name(c.name) for c in credits) if known.canonical(k)}
+    charish = {
+        norm_name(c.character)
+        for c in credits
+        if c.character and c.cue not in ("paren", "paren-rev")
+    }
+    # "<X> (<Y>)": who is the actor? Keep one reading per parenthesis.
+    by_end: dict[int, list[Credit]] = {}
+    for c in credits:
+        if c.cue in ("paren", "paren-rev"):
+            by_end.setdefault(c.end, []).append(c)
+    drop: set[int] = set()
+    for group in by_end.values():
+        fwd = next((c for c in group if c.cue == "paren"), None)
+        rev = next((c for c in group if c.cue == "paren-rev"), None)
+        if fwd is None or rev is None:
+            continue
+        inside, outside = norm_name(fwd.name), norm_name(rev.name)
+        reverse = (outside in actorish and inside not in actorish) or (
+            inside in charish and outside not in charish
+        )
+        if reverse:
+            rev.strength = 3
+            drop.add(id(fwd))
+        else:
+            drop.add(id(rev))
+    main: list[Credit] = []
+    others: dict[int, list[str]] = {}
+    for c in credits:
+        if id(c) in drop:
+            continue
+        if c.cue in ("block", "headline"):
+            main.append(c)
+            continue
+        end = c.end if c.end > c.pos else c.pos + len(c.name)
+        w = ctx.other_work(c.pos, end, pair=bool(c.character) and c.strength >= 3)
+        if w is None:
+            main.append(c)
+        else:
+            others.setdefault(ctx.mentions.index(w), []).append(c.name)
+    return main, others
+
+
+def order_cast(main: list[Credit], alias_of: dict[str, str]) -> list[CastMember]:
+    """Merge credits per person and order them: headline names first, then first mention."""
+    merged: dict[str, dict[str, object]] = {}
+    for c in sorted(main, key=lambda c: c.pos):
+        key = norm_name(c.name)
+        if not key:
+            continue
+        slot = merged.setdefault(key, {"name": c.name, "pos": c.pos, "char": None, "cs": -1,
+                                       "voice": False, "strength": 0})  # fmt: skip
+        if c.character and c.strength > int(slot["cs"]):  # type: ignore[call-overload]
+            slot["char"], slot["cs"] = c.character, c.strength
+        slot["voice"] = bool(slot["voice"]) or c.voice
+        slot["strength"] = max(int(slot["strength"]), c.strength)  # type: ignore[call-overload]
+    # a one-word name that is the first/last word of a fuller name is that person
+    keys = list(merged)
+    for k in keys:
+        if " " in k:
+            continue
+        full = [o for o in keys if o != k and " " in o and k in (o.split()[0], o.split()[-1])]
+        if len(full) == 1 and full[0] in merged and k in merged:
+            src = merged.pop(k)
+            dst = merged[full[0]]
+            if dst["char"] is None and src["char"]:
+                dst["char"] = src["char"]
+            dst["pos"] = min(int(dst["pos"]), int(src["pos"]))  # type: ignore[call-overload]
+    ordered = sorted(merged.values(), key=lambda s: int(s["pos"]))  # type: ignore[call-overload]
+    out = []
+    for s in ordered:
+        if int(s["strength"]) < 1:  # type: ignore[call-overload]
+            continue
+        char = str(s["char"]) if s["char"] else None
+        out.append(CastMember(str(s["name"]), char, bool(s["voice"])))
+    return out
+
+
+def final_cast(
+    cast: list[CastMember],
+    drop: set[str],
+    title: str | None,
+    mentions: list[Mention],
+    source: str | None,
+) -> list[CastMember]:
+    """Remove crew, titles, the site and characters wrongly read as actors."""
+    titles = {norm_title(m.title) for m in mentions}
+    if title:
+        titles |= {norm_title(title), franchise_key(title)}
+    if source:
+        titles.add(norm_title(source))
+    chars = {norm_name(c.character) for c in cast if c.character}
+    out: list[CastMember] = []
+    seen_chars: set[str] = set()
+    for c in cast:
+        key = norm_name(c.name)
+        if key in drop and not c.character:
+            continue
+        if norm_title(c.name) in titles:
+            continue
+        if key in chars and not c.character:
+            continue
+        if c.character and norm_name(c.character) in seen_chars:
+            c = CastMember(c.name, None, c.voice)
+        if c.character:
+            seen_chars.add(norm_name(c.character))
+        out.append(c)
+    return out
+
+
+def dedupe_mentions(
+    mentions: list[Mention], title: str | None, source: str | None, persons: set[str]
+) -> list[Mention]:
+    """One mention per work (the strongest kind wins), never the reviewed title, the site or a person."""
+    main = norm_title(title) if title else None
+    base = franchise_key(title) if title else None
+    best: dict[str, Mention] = {}
+    for m in sorted(mentions, key=lambda m: (_KIND_RANK[m.kind], m.pos)):
+        key = norm_title(m.title)
+        if not key or key == main or (source and key == norm_title(source)):
+            continue
+        if m.kind is MentionKind.PASSING:
+            if key == base or norm_name(m.title) in persons or key in STOP:
+                continue
+            if len(key) < 3:
+                continue
+        if key in best:
+            prev = best[key]
+            prev.pos = min(prev.pos, m.pos)
+            prev.cast.extend(x for x in m.cast if x not in prev.cast)
+            continue
+        best[key] = m
+    return sorted(best.values(), key=lambda m: m.pos)
+
+
+def finish_mentions(
+    mentions: list[Mention],
+    others: dict[int, list[str]],
+    title: str | None,
+    alias_of: dict[str, str],
+) -> list[Mention]:
+    """Attach the people credited to each mentioned work and drop the reviewed title."""
+    main = norm_title(title) if title else None
+    for i, names in others.items():
+        m = mentions[i]
+        for n in names:
+            if norm_name(n) not in {norm_name(x) for x in m.cast}:
+                m.cast.append(n)
+    out = []
+    for m in mentions:
+        if norm_title(m.title) == main:
+            continue
+        m.cast = list(dict.fromkeys(alias_of.get(norm_name(n), n) for n in m.cast))
+        out.append(m)
+    return out

@@ -1,0 +1,366 @@
+"""Reading headlines: the reviewed title, whether the headline is shaped like a review, the kind.
+
+Handles "<T> Review: ...", "<T> Movie Review: ...", "<T> Season 2 review", "Movie Review: <T>",
+"Review: <T>", "'<T>' review", "<T> Review | ...", "<T> review – ...", "<T> (2024) review",
+"<T> Web Series Review", "<T> Netflix review", "<T> Ep 1-4 review", and the news shapes
+("<T> box office ...", "<A> and <B> to star in <T>", "<Actor> reviews <T>", "<T> trailer ...").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.extract.names import STOP, UP
+
+_DASHES = str.maketrans(
+    {"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2015": "-", "\u2018": "'", "\u2019": "'",
+     "\u201c": '"', "\u201d": '"'}
+)  # fmt: skip
+
+# words describing the work (stripped from the end of "<T> ... review" prefixes)
+_DESCRIPTOR = re.compile(
+    r"(?:(?:^|[\s,:(\-]+)(?:"
+    r"(?:hindi|tamil|telugu|malayalam|kannada|marathi|bengali|punjabi|korean|japanese|chinese|english"
+    r"|spanish|french)(?:[\s-]+(?:dubbed|language))?"
+    r"|(?:web|tv|limited|mini|docu|k|c|j)[\s-]*(?:series|show|drama|film|movie)"
+    r"|(?:ott|netflix|prime video|amazon prime video|disney\+? hotstar"
+    r"|jiohotstar|jio ?cinema|zee5|sonyliv|sony liv|apple tv\+?|mx player|hulu|hbo max|hbo"
+    r"|peacock|paramount\+?|mubi|viki|tving|wavve|coupang play|disney\+?)(?:[\s-]*(?:series|show|drama|"
+    r"original|film|movie|documentary))?"
+    r"|movie|film|series|show|drama|kdrama|documentary|docuseries|miniseries|anime|sitcom"
+    r"|(?:ep|eps|episodes?)\.?\s*\d{1,2}(?:\s*(?:-|to|&|and)\s*\d{1,2})?"
+    r"|finale|premiere|pilot|honest|detailed|quick|spoiler[\s-]?free|non[\s-]?spoiler|spoilers?"
+    r"|in brief|\(\s*\d{4}\s*\)"
+    r")[\s,:)]*)+$",
+    re.IGNORECASE,
+)
+_YEAR_PAREN = re.compile(r"\(\s*((?:19|20)\d{2})\s*\)")
+# reaction/news words that make "<X> ... review" a news item (a trailer review, a Twitter review ...)
+_REACTION = re.compile(
+    r"(?:^|[\s(])(?:trailer|teaser|first[\s-]look|song|twitter|x|netizens?'?|public|audience|fans?'?"
+    r"|celebrity|celeb|celebs|early|first|critics'?|box[\s-]office|music|album|soundtrack|social media"
+    r"|reddit|live|poster|promo|glimpse|bts|reaction|imdb|users?'?|viewers'?)$",
+    re.IGNORECASE,
+)
+# "review" at the title position: followed by a separator or the end
+_REVIEW_AFTER_TITLE = re.compile(
+    r"\breview(?!\s*-?\s*bomb)(?=\s*(?:[:|\-,;!.(]|$|\s+-\s))", re.IGNORECASE
+)
+_REVIEW_FIRST = re.compile(
+    r"^(?:(?:[\w+\-]+\s+){0,3})?review(?!\s*-?\s*bomb)\s*(?:[:|\-]|\s+-\s)\s*(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(
+    r"(?:^|(?<=[\s(\[:|]))(?P<q>['\"])(?P<t>(?:(?!(?P=q))[^\n]|(?<=\w)'(?=\w)){1,100}?)(?P=q)"
+    r"(?=[\s:,.!?;)|\-]|$|'s\b)"
+)
+_SEASON_WORD = re.compile(
+    r"\b(season|part|volume|vol\.?|chapter|book)\s+(\d{1,2}|[ivx]{1,4})\b", re.I
+)
+_NEWS_AFTER_TITLE = re.compile(
+    r"\s+(?:box[\s-]office|trailer|teaser|first[\s-]look|release date|ott release|to release|"
+    r"twitter review|x review|public review|audience review|song|collection|advance booking|day \d+|"
+    r"star cast|cast|shooting|shoot|sequel|poster|bts|promo|glimpse|fans|netizens|music|"
+    r"review[\s-]bombing|row|controversy|hit by|reviews are in|reviews|critics)\b",
+    re.IGNORECASE,
+)
+_TO_STAR_IN = re.compile(
+    r"\b(?:to star in|to headline|to lead|starring in|join(?:s|ed)? the cast of|cast in|roped in for|"
+    r"signs? on for|signed for|boards?|team up for|reunite for|to play [^,]{1,40} in|in talks for)\s+"
+    r"(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_PRAISE = re.compile(
+    r"\b(?:reviews|praises|lauds|hails|calls|watches|reacts to|applauds|heaps praise on|"
+    r"is all praise for|showers praise on|gushes over|slams|criticises|criticizes|defends)\s+"
+    r"(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_WHY = re.compile(
+    r"^(?:why|how|here's why|here is why)\s+(?P<t>.{1,80}?)\s+(?:got|gets|received|receives|is getting|"
+    r"has|drew|draws|earned|earns|divided|failed|worked|works|became|bombed)\b",
+    re.IGNORECASE,
+)
+_FANS_REVIEW = re.compile(
+    r"^(?:fans|netizens|audiences?|viewers|twitter|critics|celebs|celebrities)\s+(?:review|react to|"
+    r"reacts to|call|hail|praise|slam|are loving|love)\s+(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_CONNECT = frozenset(
+    [
+        "of",
+        "the",
+        "a",
+        "an",
+        "and",
+        "in",
+        "on",
+        "to",
+        "for",
+        "with",
+        "at",
+        "from",
+        "by",
+        "ka",
+        "ki",
+        "ke",
+        "kii",
+        "aur",
+        "se",
+        "hai",
+        "me",
+        "mein",
+        "na",
+        "ni",
+        "no",
+        "ne",
+        "vs",
+        "vs.",
+        "&",
+        "de",
+        "la",
+        "le",
+        "du",
+        "da",
+        "di",
+        "ek",
+        "do",
+        "à",
+        "des",
+        "et",
+        "les",
+        "el",
+        "y",
+    ]
+)
+_ABBR = frozenset(["mr", "mrs", "ms", "dr", "st", "vol", "vs", "jr", "sr", "no"])
+_TITLE_WORD = re.compile(rf"^(?:[{UP}0-9#&'\"(]|[a-z]+[{UP}])")
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineInfo:
+    """What a headline says."""
+
+    title: str | None = None
+    review_shape: bool = False  # "review" in the title position
+    reaction: bool = False  # a reaction/trailer/Twitter "review", i.e. news
+    kind: str | None = None
+    year: int | None = None
+    rest: str = ""  # the headline without the title part (where starrer names live)
+
+
+def normalise_headline(headline: str) -> str:
+    """Single-line headline with straight dashes and collapsed spaces."""
+    return " ".join(headline.translate(_DASHES).split())
+
+
+def kind_from_words(text: str) -> str | None:
+    """ "film" or "series" from descriptor words ("web series", "season 2", "movie" ...)."""
+    low = text.casefold()
+    if re.search(
+        r"\b(?:series|season|episodes?|ep|eps|show|k-?drama|drama|docuseries|sitcom)\b", low
+    ):
+        return "series"
+    if re.search(r"\b(?:movie|film|documentary)\b", low):
+        return "film"
+    return None
+
+
+def tidy_title(raw: str) -> tuple[str, int | None]:
+    """Strip quotes, a trailing year in parentheses and stray punctuation; Capitalise "Season N"."""
+    t = raw.strip(" \"'-:|,;.!()")
+    year = None
+    m = _YEAR_PAREN.search(t)
+    if m and t[m.end() :].strip(" )") == "":
+        year = int(m.group(1))
+        t = t[: m.start()]
+    t = t.strip(" \"'-:|,;(")
+    if len(t) >= 2 and t[0] in "'\"" and t[-1] == t[0]:
+        t = t[1:-1]
+    t = _SEASON_WORD.sub(lambda mm: mm.group(1).capitalize() + " " + mm.group(2), t)
+    return t.strip(), year
+
+
+def title_run(text: str, *, max_words: int = 10) -> str | None:
+    """The title-like run at the start of ``text``: Capitalised words, numbers and connectors."""
+    words = text.split("\n", 1)[0].split()
+    out: list[str] = []
+    for w in words[:max_words]:
+        bare = w.strip(',;:!?."')
+        if not bare:
+            break
+        if _TITLE_WORD.match(bare) or (out and bare.casefold() in _CONNECT):
+            out.append(bare)
+            if w.endswith(":") and (bare[:1].isupper() or bare[:1].isdigit()):
+                nxt = words[len(out)] if len(out) < len(words) else ""
+                if nxt[:1].isupper() or nxt[:1].isdigit():
+                    out[-1] = bare + ":"
+                    continue
+            if w.endswith((",", ";", ":", "!", "?", '"')):
+                break
+            if w.endswith(".") and len(bare) > 1 and bare.casefold() not in _ABBR:
+                break
+        else:
+            break
+    while out and (out[-1].casefold() in _CONNECT or out[-1].endswith(":")):
+        if out[-1].endswith(":") and out[-1].casefold().rstrip(":") not in _CONNECT:
+            out[-1] = out[-1].rstrip(":")
+            break
+        out.pop()
+    if not out:
+        return None
+    t = " ".join(out).strip("\"' ")
+    return t or None
+
+
+def _strip_possessor(prefix: str) -> tuple[str, str | None]:
+    """ "Amar Kaushik's Stree 2" -> ("Stree 2", "Amar Kaushik")."""
+    m = re.match(r"^(?P<who>[^']{2,60}?)'s?\s+(?P<t>.+)$", prefix)
+    if m and not re.search(r"\s'", m.group("t")):
+        who = m.group("who")
+        if all(w[:1].isupper() for w in who.split()) and len(who.split()) <= 4:
+            return m.group("t"), who
+    return prefix, None
+
+
+def _quoted_titles(headline: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _QUOTED.finditer(headline):
+        t = m.group("t").strip()
+        if (t and t[0].isupper()) or t[:1].isdigit():
+            out.append((m.start(), m.end(), t))
+    return out
+
+
+def parse_headline(raw: str, body: str = "") -> HeadlineInfo:
+    """Find the reviewed (or news) title and the review shape of a headline.
+
+    ``body`` (optional) settles titles that end in a descriptor word ("The Morning Show").
+    """
+    h = normalise_headline(raw)
+    if not h:
+        return HeadlineInfo()
+    quoted = _quoted_titles(h)
+    # 1. "<T> ... review" with review in the title position
+    for m in _REVIEW_AFTER_TITLE.finditer(h):
+        prefix = h[: m.start()].rstrip()
+        rest = h[m.end() :].lstrip(" :|-,;!.")
+        if not prefix:
+            continue
+        q = next(
+            (t for s, e, t in quoted if e <= m.start() and h[e : m.start()].strip(" -:") == ""),
+            None,
+        )
+        core = _DESCRIPTOR.sub("", prefix)
+        if core != prefix and body:
+            # "The Morning Show" is a title, "Stree 2 Movie" is not: ask the body
+            full = tidy_title(prefix)[0]
+            if full and full in body and body.count(full) >= body.count(tidy_title(core)[0]) / 2:
+                core = full
+        reaction = bool(_REACTION.search(core.rstrip(" :-")))
+        kind = kind_from_words(prefix[len(core) :])
+        if q is not None:
+            title, year = tidy_title(q)
+            ym = _YEAR_PAREN.search(h[: m.start()])
+            year = year or (int(ym.group(1)) if ym else None)
+            return HeadlineInfo(title, True, reaction, kind, year, rest)
+        if reaction:
+            core = _REACTION_TAIL.sub("", core)
+        core, _who = _strip_possessor(core)
+        title, year = tidy_title(core)
+        ym = _YEAR_PAREN.search(prefix)
+        year = year or (int(ym.group(1)) if ym else None)
+        if title and len(title.split()) <= 12:
+            if kind is None and _SEASON_WORD.search(title):
+                kind = "series"
+            return HeadlineInfo(title, True, reaction, kind, year, rest)
+    # 2. "Movie Review: <T> ..." / "Review: <T>"
+    m2 = _REVIEW_FIRST.match(h)
+    if m2:
+        lead = h[: m2.start("rest")]
+        rest = m2.group("rest")
+        kind = kind_from_words(lead)
+        reaction = bool(_REACTION.search(re.sub(r"\s*review.*$", "", lead, flags=re.I)))
+        q = next(
+            (t for s, _e, t in quoted if s >= m2.start("rest") and s - m2.start("rest") < 3), None
+        )
+        if q:
+            title, year = tidy_title(q)
+        else:
+            part = re.split(r"\s*(?:[:|]|\s-\s|--)\s*", rest, maxsplit=1)[0]
+            title, year = tidy_title(part)
+        return HeadlineInfo(title or None, True, reaction, kind, year, rest)
+    # 3. news shapes
+    return HeadlineInfo(news_title(h), False, False, kind_from_words(h), None, h)
+
+
+_REACTION_TAIL = re.compile(
+    r"[\s(]+(?:trailer|teaser|first[\s-]look|song|twitter|x|netizens?'?|public|audience|fans?'?|"
+    r"celebrity|celeb|celebs|early|first|critics'?|box[\s-]office|music|album|social media|reddit|"
+    r"live|poster|promo|glimpse|bts|reaction|imdb|users?'?|viewers'?)$",
+    re.IGNORECASE,
+)
+
+
+def title_like(text: str) -> bool:
+    """True when every word of ``text`` is Capitalised, a number or a title connector."""
+    run = title_run(text, max_words=12)
+    if run is None or run != text.strip(" \"'"):
+        return False
+    first = run.split()[0].casefold()
+    return first not in STOP or (first in ("the", "a", "an") and " " in run)
+
+
+def news_title(h: str) -> str | None:
+    """The work a news headline is about, when its shape makes that clear."""
+    h = normalise_headline(h)
+    m = _TO_STAR_IN.search(h)
+    if m:
+        rest = m.group("rest")
+        # skip descriptors: "new romance drama", "Netflix's upcoming thriller", "K-drama"
+        words = rest.split()
+        i = 0
+        while i < len(words) and (
+            words[i][:1].islower()
+            or words[i].endswith("'s")
+            or (words[i].casefold() in STOP and words[i].casefold() not in ("the", "a", "an"))
+        ):
+            i += 1
+        run = title_run(" ".join(words[i:]))
+        if run:
+            return tidy_title(run)[0]
+    m = _FANS_REVIEW.match(h) or _PRAISE.search(h)
+    if m:
+        run = title_run(m.group("rest"))
+        if run:
+            return tidy_title(_strip_possessor(run)[0])[0]
+    m = _WHY.match(h)
+    if m:
+        return tidy_title(_strip_possessor(m.group("t"))[0])[0]
+    for _s, _e, q in _quoted_titles(h):
+        if title_like(q):
+            return tidy_title(q)[0]
+    m = _NEWS_AFTER_TITLE.search(h)
+    if m and m.start() > 0:
+        prefix = h[: m.start()]
+        for cand in (prefix, re.split(r"\s*(?:[:|;]|\s-\s)\s*", prefix)[-1]):
+            cand, _ = _strip_possessor(cand.strip())
+            if title_like(cand):
+                return tidy_title(cand)[0]
+    m = _ABOUT.search(h)
+    if m and _INTERVIEWISH.search(h):
+        run = title_run(m.group("rest"))
+        if run and run.split()[0].casefold() not in STOP:
+            return tidy_title(run)[0]
+    # "<T>: ..." where the part before the colon is a short title-like run
+    head = re.split(r"\s*(?:[:|]|\s-\s)\s*", h, maxsplit=1)[0]
+    if head != h and title_like(head) and len(head.split()) <= 6 and not _INTERVIEWISH.search(head):
+        return tidy_title(head)[0]
+    return None
+
+
+_ABOUT = re.compile(r"\s(?:on|about|talks|discusses)\s+(?P<rest>[A-Z0-9].+)$")
+_INTERVIEWISH = re.compile(
+    r"\b(?:interview|exclusive|in conversation|opens up|speaks|talks|chat|box office)\b", re.I
+)

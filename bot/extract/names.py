@@ -1,0 +1,378 @@
+"""Recognising people's names and known titles in clean text.
+
+Names are runs of capitalised words (with initials, hyphens and a few lower-case particles); the cue
+patterns in :mod:`bot.extract.people` decide which runs are actors, characters or directors. Known names
+and titles are matched through token indexes built once per mapping, never by a regex per name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
+
+from bot.text import norm_name as _norm_name
+from bot.text import norm_title as _norm_title
+
+norm_name = lru_cache(maxsize=65536)(_norm_name)
+norm_title = lru_cache(maxsize=65536)(_norm_title)
+
+UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĖĘĚĜĞĠĢĤĦĨĪĮİĴĶĹĻĽĿŁŃŅŇŌŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+# one capitalised word or an initial ("K." / "S.S."); apostrophes and hyphens stay inside words
+TOKEN = rf"(?:[{UP}]\.(?:\s?[{UP}]\.){{0,2}}|[{UP}][\w'\-]*\w|[{UP}])"
+PARTICLE = r"(?:de|da|di|du|del|der|van|von|bin|binti|al|el|dos|das|la|le)"
+NICK = rf"'[{UP}][\w\-]*\w'"  # a quoted nickname inside a name: Carmen 'Carmy' Berzatto
+NAME = rf"{TOKEN}(?:[ ](?:{PARTICLE}[ ]|{NICK}[ ])?{TOKEN}){{0,4}}"
+NAME_RE = re.compile(NAME)
+NAME_AT = re.compile(rf"[ ]?({NAME})")
+NAME_END = re.compile(rf"({NAME})[ ]?$")
+WORD_RE = re.compile(r"[\w'\-]+|#\d+")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Capitalised words that are never part of a person's name.
+STOP = _words(
+    """
+    the a an this that these those it its he she they his her their hers them him we our you
+    your i in on at of for with without by from into onto to over under about after before
+    during since until and but or nor yet so as if when while though although because unless
+    whether than then now here there what who whom whose why how where which both each every
+    all some many most more much few several any also even still just only not no yes very too
+    well again once however meanwhile moreover besides furthermore overall finally ultimately
+    perhaps maybe sure indeed instead otherwise thus hence one two three four five six seven
+    eight nine ten first second third last next new old mr mrs ms dr sir madam miss monday
+    tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december netflix prime video amazon disney hotstar
+    jiohotstar jiocinema zee5 sonyliv sony liv apple hbo hulu peacock paramount mubi youtube
+    instagram twitter facebook tiktok imdb tvn jtbc sbs kbs mbc ena coupang tving wavve viki
+    kocowa rakuten crunchyroll korean south north indian hindi tamil telugu malayalam kannada
+    marathi bengali punjabi gujarati english japanese chinese american british french spanish
+    german italian bollywood hollywood tollywood kollywood mollywood sandalwood k-drama kdrama
+    k-dramas drama dramas film films movie movies series show shows season seasons episode
+    episodes part chapter volume review reviews verdict rating ratings cast crew director
+    directors writer writers producer producers music story plot screenplay direction
+    performances performance dialogues cinematography editing read watch trailer teaser box
+    office collection release ott platform runtime genre language actor actress actors
+    actresses star stars co-star newcomer veteran superstar filmmaker critics what's here's
+    there's it's that's let's don't doesn't isn't can't won't didn't oh ah wow okay ok hmm
+    """
+)
+
+# Stop words that are also syllables of (mostly Korean) names: they do not cut a capitalised run.
+NAME_SYLLABLES = _words(
+    """
+    so do an no ha oh go ma na in min ye ji more may long young will well best little love hope
+    ten sun
+    """
+)
+
+# Capitalised words that may start a sentence but end a name run when they follow it.
+VERBISH = _words(
+    """
+    is was are were has had have will would could should can may might does did plays played
+    stars starred returns
+    """
+)
+
+_POSSESSIVE = re.compile(r"'s?$")
+
+
+def strip_possessive(name: str) -> str:
+    """``"Han So Hee's"`` -> ``"Han So Hee"``."""
+    return _POSSESSIVE.sub("", name) if name.endswith(("'s", "s'")) else name
+
+
+def clean_name(run: str) -> str | None:
+    """Trim a capitalised run to a plausible person/character name, or None.
+
+    Leading and trailing stop words are dropped; a stop word inside the run cuts it (the part before
+    the stop word is kept only if no part follows).
+    """
+    run = run.strip(" ,.;:-")
+    if not run:
+        return None
+    parts = run.split(" ")
+    # a possessive ends a name: "Kapoor's Vicky" -> "Kapoor's"
+    for i, p in enumerate(parts[:-1]):
+        if p.endswith(("'s", "s'")):
+            parts = parts[: i + 1]
+            break
+    parts[-1] = strip_possessive(parts[-1])
+    # drop leading stop words ("Also Noh Sang Hyun" -> "Noh Sang Hyun"), but keep a short
+    # syllable that starts a three-part Korean name ("Do Hyeon Seo")
+    while parts and parts[0].casefold().rstrip(".") in STOP:
+        if parts[0].casefold() in NAME_SYLLABLES and len(parts) >= 3:
+            break
+        parts.pop(0)
+    # cut at the first stop word inside (syllables like "So" in "Han So Hee" do not cut)
+    for i, p in enumerate(parts):
+        low = p.casefold()
+        if i and low in STOP and not (low in NAME_SYLLABLES and p[:1].isupper()):
+            parts = parts[:i]
+            break
+    while parts and parts[-1].islower():
+        parts.pop()
+    if not parts:
+        return None
+    name = " ".join(parts).rstrip(".")
+    if len(parts) == 1 and len(name) > 5 and name.endswith("ing"):
+        return None  # "Flying", "Casting": a sentence-initial word, not a name
+    return name if any(ch.isalpha() for ch in name) else None
+
+
+def clean_name_backward(run: str) -> str | None:
+    """Like :func:`clean_name`, but for a run that ends at a cue: keep the part after a stop word."""
+    run = strip_possessive(run.strip(" ,.;:-"))
+    parts = run.split(" ")
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i].endswith(("'s", "s'")):
+            parts = parts[i + 1 :]
+            break
+    for i in range(len(parts) - 1, -1, -1):
+        if parts[i].casefold().rstrip(".") in STOP:
+            parts = parts[i + 1 :]
+            break
+    return clean_name(" ".join(parts)) if parts else None
+
+
+def name_after(text: str, pos: int) -> tuple[str, int] | None:
+    """The cleaned name run starting at ``pos`` (after optional space) and where it ends."""
+    m = NAME_AT.match(text, pos)
+    if not m:
+        return None
+    name = clean_name(m.group(1))
+    if not name:
+        return None
+    start = m.start(1)
+    # the cleaned name may be shorter than the run; find where it ends
+    idx = text.find(name, start, m.end(1) + 1)
+    end = idx + len(name) if idx >= 0 else m.end(1)
+    return name, end
+
+
+_TOKEN_FULL = re.compile(TOKEN)
+_NICK_FULL = re.compile(NICK)
+_PARTICLES = frozenset(PARTICLE[3:-1].split("|"))
+_OPENERS = "\"'([{"
+
+
+def name_before(text: str, pos: int) -> tuple[str, int] | None:
+    """The cleaned name run ending right at ``pos`` (before optional space) and where it starts.
+
+    Scans words backwards (no regex search over the window: this runs for every cue).
+    """
+    lo = max(0, pos - 90)
+    chunk = text[lo:pos]
+    if chunk.endswith(" "):
+        chunk = chunk[:-1]
+    nl = chunk.rfind("\n")
+    if nl >= 0:
+        chunk = chunk[nl + 1 :]
+    end = lo + (nl + 1 if nl >= 0 else 0) + len(chunk)
+    taken: list[str] = []
+    tokens = 0
+    for tok in reversed(chunk.split(" ")):
+        core = tok.lstrip(_OPENERS)
+        if taken and _NICK_FULL.fullmatch(tok):
+            taken.append(tok)
+            continue
+        if core and _TOKEN_FULL.fullmatch(core):
+            taken.append(core)
+            tokens += 1
+            if core != tok or tokens >= 5:
+                break
+        elif taken and tok in _PARTICLES:
+            taken.append(tok)
+        else:
+            break
+    while taken and (taken[-1] in _PARTICLES or taken[-1].startswith("'")):
+        taken.pop()
+    if not taken:
+        return None
+    run = " ".join(reversed(taken))
+    start = end - len(run)
+    name = clean_name_backward(run)
+    if not name:
+        return None
+    idx = text.rfind(name, start, pos)
+    return name, (idx if idx >= 0 else start)
+
+
+# --------------------------------------------------------------------------- known people
+
+
+class KnownNames(Mapping[str, Sequence[str]]):
+    """Known people (canonical name -> aliases) with a token index for fast recognition in text.
+
+    Build one with ``KnownNames(mapping)`` and pass it as ``known_people`` to reuse the index across
+    many calls; a plain mapping is also accepted and its index cached (keyed on identity and size).
+    """
+
+    __slots__ = ("_data", "_first", "_keys")
+
+    def __init__(self, people: Mapping[str, Sequence[str]] | None = None) -> None:
+        self._data: dict[str, Sequence[str]] = dict(people or {})
+        self._keys: dict[str, str] = {}  # norm_name(any spelling) -> canonical
+        self._first: dict[str, int] = {}  # first normalised token -> longest spelling (tokens)
+        for canonical, aliases in self._data.items():
+            for spelling in (canonical, *aliases):
+                key = norm_name(spelling)
+                if not key:
+                    continue
+                self._keys.setdefault(key, canonical)
+                first, _, _ = key.partition(" ")
+                n = key.count(" ") + 1
+                if n > self._first.get(first, 0):
+                    self._first[first] = n
+
+    def __getitem__(self, key: str) -> Sequence[str]:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def canonical(self, name: str) -> str | None:
+        """The canonical spelling of a known person called ``name`` (by any alias), else None."""
+        return self._keys.get(norm_name(name)) if self._keys else None
+
+    def find_in(self, text: str) -> list[tuple[int, int, str]]:
+        """Known people named in ``text``: (start, end, canonical), longest match first, in order."""
+        if not self._keys:
+            return []
+        found: list[tuple[int, int, str]] = []
+        words = [(m.start(), m.end(), m.group()) for m in NAME_RE.finditer(text)]
+        for start, _end, run in words:
+            toks = run.split(" ")
+            offsets = []
+            off = start
+            for t in toks:
+                offsets.append(off)
+                off += len(t) + 1
+            i = 0
+            while i < len(toks):
+                first = norm_name(strip_possessive(toks[i]))
+                longest = self._first.get(first.partition(" ")[0], 0)
+                hit = None
+                for j in range(min(len(toks), i + max(longest, 1)), i, -1):
+                    cand = strip_possessive(" ".join(toks[i:j]))
+                    canon = self._keys.get(norm_name(cand))
+                    if canon is not None:
+                        hit = (offsets[i], offsets[i] + len(cand), canon, j)
+                        break
+                if hit:
+                    found.append(hit[:3])
+                    i = hit[3]
+                else:
+                    i += 1
+        return found
+
+
+_NAME_CACHE: dict[tuple[int, int], tuple[Mapping[str, Sequence[str]], KnownNames]] = {}
+
+
+def known_names(people: Mapping[str, Sequence[str]] | None) -> KnownNames:
+    """A :class:`KnownNames` for ``people``, built once per mapping (cached on identity and size)."""
+    if isinstance(people, KnownNames):
+        return people
+    if not people:
+        return _EMPTY_NAMES
+    key = (id(people), len(people))
+    hit = _NAME_CACHE.get(key)
+    if hit is not None and hit[0] is people:
+        return hit[1]
+    index = KnownNames(people)
+    if len(_NAME_CACHE) >= 4:
+        _NAME_CACHE.pop(next(iter(_NAME_CACHE)))
+    _NAME_CACHE[key] = (people, index)
+    return index
+
+
+_EMPTY_NAMES = KnownNames()
+
+
+# --------------------------------------------------------------------------- known titles
+
+
+class KnownTitles:
+    """Titles of known works, indexed by their first normalised word for one linear scan of a text."""
+
+    __slots__ = ("_by_first", "titles")
+
+    def __init__(self, titles: Iterable[str] = ()) -> None:
+        self.titles: dict[str, str] = {}
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for title in titles:
+            key = norm_title(title)
+            if not key or key in self.titles:
+                continue
+            toks = tuple(key.split(" "))
+            # very short single-word titles ("It", "Us") are too ambiguous to spot in prose
+            if len(toks) == 1 and (len(key) < 4 or key in STOP):
+                continue
+            self.titles[key] = title
+            self._by_first.setdefault(toks[0], []).append(toks)
+        for seqs in self._by_first.values():
+            seqs.sort(key=len, reverse=True)
+
+    def __len__(self) -> int:
+        return len(self.titles)
+
+    def find_in(self, text: str) -> list[tuple[int, str]]:
+        """Known titles written capitalised in ``text``: (position, stored title), in order."""
+        if not self.titles:
+            return []
+        tokens = [(m.start(), m.group()) for m in WORD_RE.finditer(text)]
+        norms = [norm_title(t) for _, t in tokens]
+        out: list[tuple[int, str]] = []
+        i = 0
+        while i < len(tokens):
+            pos, word = tokens[i]
+            seqs = (
+                self._by_first.get(norms[i]) if word[:1].isupper() or word[:1].isdigit() else None
+            )
+            matched = 0
+            if seqs:
+                for seq in seqs:
+                    n = len(seq)
+                    if tuple(norms[i : i + n]) == seq:
+                        # a single word at a sentence start is too weak a signal
+                        if n == 1 and (
+                            pos == 0 or text[max(0, pos - 2) : pos].strip() in (".", "")
+                        ):
+                            continue
+                        out.append((pos, self.titles[" ".join(seq)]))
+                        matched = n
+                        break
+            i += matched or 1
+        return out
+
+
+_TITLE_CACHE: dict[tuple[int, int], tuple[object, KnownTitles]] = {}
+
+
+def known_titles_index(titles: Iterable[str]) -> KnownTitles:
+    """A :class:`KnownTitles` for ``titles`` (cached for sized collections on identity and size)."""
+    if isinstance(titles, KnownTitles):
+        return titles
+    if isinstance(titles, (list, tuple, set, frozenset, dict)):
+        if not titles:
+            return _EMPTY_TITLES
+        key = (id(titles), len(titles))
+        hit = _TITLE_CACHE.get(key)
+        if hit is not None and hit[0] is titles:
+            return hit[1]
+        index = KnownTitles(titles)
+        if len(_TITLE_CACHE) >= 4:
+            _TITLE_CACHE.pop(next(iter(_TITLE_CACHE)))
+        _TITLE_CACHE[key] = (titles, index)
+        return index
+    return KnownTitles(titles)
+
+
+_EMPTY_TITLES = KnownTitles()

@@ -1,0 +1,367 @@
+"""Cast, characters and aliases from cue patterns.
+
+Every cue yields :class:`Credit` records (who, as whom, where, how strongly); :mod:`bot.extract.core`
+attributes each to the reviewed work or to another work the article mentions, and orders the cast.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.extract.lists import list_after, list_before
+from bot.extract.names import NAME, name_after, name_before
+
+CREW_WORDS = (
+    r"music|songs?|score|background score|composer|composed|lyrics|lyricist|cinematography|"
+    r"cinematographer|camera|dop|editor|editing|edited|writer|writers|written|screenplay|dialogues?|"
+    r"story|produced|producer|producers|production|banner|choreography|choreographer|costumes?|"
+    r"designer|design|vfx|action|stunts?|sound|created|creator|showrunner|director|directed|direction|"
+    r"helmed|filmmaker|novel|book|author"
+)
+_CREW_BEFORE = re.compile(rf"\b(?:{CREW_WORDS})(?:\s+by)?\s*[:\-]?\s*$", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Credit:
+    """One cue's claim that ``name`` acts (as ``character``) in some work."""
+
+    name: str
+    pos: int
+    character: str | None = None
+    voice: bool = False
+    strength: int = 1  # 3: block/role pair, 2: starring list or "as", 1: weak
+    cue: str = ""
+    end: int = -1
+
+
+_AKA = re.compile(
+    r",?\s+\(?(?:aka|a\.k\.a\.?|also known as|better known as|popularly known as|fondly known as|"
+    r"fondly called|who goes by)\s+",
+    re.IGNORECASE,
+)
+_STARRER = re.compile(r"[Ss]tarrer\b")
+_STARRING = re.compile(
+    r"(?:[Ss]tarring|[Cc]o-starring|[Aa]lso starring|[Ff]eaturing|[Aa]ppearances? by|[Cc]ameos? (?:by|from)|"
+    r"[Cc]ameo appearance by|[Ss]pecial appearance by|[Hh]eadlined by|[Ff]ronted by|[Tt]oplined by|"
+    r"(?:cast|ensemble) (?:led|headlined) by|features|feature|star cast of|the cast of|cast includes|"
+    r"cast including|ensemble of|cast comprising)\s+(?=[A-Z])",
+)
+_PERSON_NOUN = re.compile(
+    r"\b(?:actor|actress|actors|actresses|stars|star|co-star|co-stars|newcomer|newcomers|veteran|"
+    r"veterans|superstar|heartthrob|debutant|debutante|idol)\s+(?=[A-Z])"
+)
+_CAST_LINE = re.compile(
+    r"^[ ]*(?:the[ ]+)?(?:main[ ]+|lead[ ]+|star[ ]+|principal[ ]+|voice[ ]+)?(?:cast|starring|stars)"
+    r"(?:[ ]*(?:&|and)[ ]*characters)?[ ]*[:\-][ ]*(?P<items>[^\n]*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ITEM = re.compile(
+    r"(?P<name>[^,;|•()\[\]\n]+?)\s*(?:[(\[](?P<char>[^()\[\]\n]{1,80})[)\]])?\s*(?:[,;|•]|\band\b|&|$)"
+)
+_PAREN = re.compile(
+    rf"[(\[][ ]?(?:(?:now[ ]|here[ ]|also[ ]|later[ ])?(?P<by>played|portrayed|essayed|voiced)[ ]by[ ]+)?"
+    rf"(?P<in>{NAME})[ ]?[)\]]"
+)
+_PLAYED_BY = re.compile(
+    r"(?P<v>[Pp]layed|[Pp]ortrayed|[Ee]ssayed|[Vv]oiced|[Bb]rought alive|[Bb]rought to life)"
+    r"(?:\s+(?:with|in)\s+[^,.;()]{1,60}?)?\s+by\s+(?:(?:a|an|the)\s+)?(?:[a-z\-]+\s+){0,3}"
+)
+_PLAYED_LEAD = re.compile(
+    r",?\s+(?:(?:who is|who's|who was|is|was|are|were)\s+(?:(?:now|also|here)\s+)?)?$",
+    re.IGNORECASE,
+)
+_PLAYS = re.compile(
+    r"\s(?P<v>plays|play|played|portrays|portray|portrayed|essays|essayed|is cast as|was cast as|"
+    r"reprises (?:his|her|their) role as|reprises the role of|steps into the shoes of|voices|voiced|"
+    r"lends (?:his|her|their) voice to|lent (?:his|her|their) voice to|lends voice to|"
+    r"provides the voice of|is the voice of)(?!\s+(?:by|out|along|up|havoc|like|well|safe|it|on|with|"
+    r"second fiddle|games|catch-up|around|down|off)\b)\s+(?:the (?:role|part|character) of\s+|"
+    r"a (?:character|man|woman|boy|girl) (?:called|named)\s+)?",
+)
+_AS = re.compile(r"(?<=\s)as\s+(?=\S)")
+_MID = re.compile(r"(?<![\w'\-])((?:[a-z][\w\-']*[ ]+){0,9})$")
+_AS_BAD_PREV = frozenset(
+    [
+        "such",
+        "well",
+        "same",
+        "known",
+        "know",
+        "knew",
+        "knows",
+        "regarded",
+        "described",
+        "hailed",
+        "touted",
+        "titled",
+        "named",
+        "called",
+        "released",
+        "marketed",
+        "billed",
+        "credited",
+        "referred",
+        "remembered",
+        "remember",
+        "see",
+        "sees",
+        "saw",
+        "seen",
+        "view",
+        "views",
+        "viewed",
+        "treat",
+        "treats",
+        "treated",
+        "think",
+        "thinks",
+        "thought",
+        "consider",
+        "considers",
+        "considered",
+        "describe",
+        "describes",
+        "brand",
+        "branded",
+        "dubbed",
+        "labelled",
+        "labeled",
+        "introduced",
+        "identified",
+        "so",
+        "just",
+        "long",
+        "soon",
+        "much",
+        "many",
+        "far",
+        "good",
+        "bad",
+        "quickly",
+        "fast",
+        "recast",
+    ]
+)
+_AS_BAD_MID = frozenset(
+    ["her", "him", "them", "it", "me", "us", "you", "which", "that", "this", "these", "those"]
+)
+_CASTISH = frozenset(
+    [
+        "star",
+        "stars",
+        "starred",
+        "starring",
+        "return",
+        "returns",
+        "returned",
+        "join",
+        "joins",
+        "joined",
+        "appear",
+        "appears",
+        "appeared",
+        "turn",
+        "turns",
+        "turned",
+        "shine",
+        "shines",
+        "shone",
+        "excel",
+        "excels",
+        "impress",
+        "impresses",
+        "is",
+        "was",
+        "are",
+        "were",
+        "plays",
+        "play",
+        "cast",
+        "comes",
+        "come",
+        "steps",
+        "step",
+        "features",
+        "feature",
+        "delivers",
+        "deliver",
+        "makes",
+        "make",
+        "does",
+        "do",
+        "lands",
+        "land",
+        "debuts",
+        "debut",
+        "gets",
+        "get",
+        "brings",
+        "bring",
+        "also",
+    ]
+)
+_NEWS_STAR = re.compile(
+    r"\s(?:to star in|to headline|to lead|to play|star in|stars in|join the cast|joins the cast|"
+    r"joins|join|have been cast|has been cast|roped in|team up|reunite|come together|"
+    r"are set to|is set to|will star|will be seen|to feature)\b",
+    re.IGNORECASE,
+)
+_ARTICLE_NEXT = re.compile(r"[ ]?(?:the|a|an|his|her|their|one|two)\b", re.IGNORECASE)
+
+
+def _starrer_start(text: str, pos: int) -> int:
+    """Where the names before "starrer" end ("A and B's starrer", "A-starrer")."""
+    while pos > 0 and text[pos - 1] in " -":
+        pos -= 1
+    if text[max(0, pos - 2) : pos] == "'s":
+        pos -= 2
+    return pos
+
+
+def find_aliases(text: str) -> list[tuple[str, str, int]]:
+    """ "<A> aka <B>" -> [(A, B, position of A)]."""
+    out: list[tuple[str, str, int]] = []
+    low = text.casefold()
+    if "aka" not in low and "known as" not in low and "goes by" not in low and "called" not in low:
+        return out
+    for m in _AKA.finditer(text):
+        a = name_before(text, m.start())
+        b = name_after(text, m.end())
+        if a and b and a[0] != b[0]:
+            out.append((a[0], b[0], a[1]))
+    return out
+
+
+def _crew_before(text: str, start: int) -> bool:
+    return bool(_CREW_BEFORE.search(text, max(0, start - 40), start))
+
+
+def cast_block(text: str) -> tuple[list[Credit], list[tuple[int, int]]]:
+    """Credits from "Cast: A (Char), B as Char, C" lines, and the spans of those lines."""
+    credits: list[Credit] = []
+    spans: list[tuple[int, int]] = []
+    for m in _CAST_LINE.finditer(text):
+        items = m.group("items")
+        base = m.start("items")
+        if not items.strip():
+            # the list may follow on the next lines, one per line
+            nxt = text.find("\n", m.end())
+            block_end = text.find("\n\n", nxt + 1) if nxt >= 0 else -1
+            if nxt < 0:
+                continue
+            block_end = len(text) if block_end < 0 else block_end
+            items = text[nxt + 1 : block_end].replace("\n", ", ")
+            base = nxt + 1
+            spans.append((m.start(), block_end))
+        else:
+            spans.append((m.start(), m.end()))
+        for im in _ITEM.finditer(items):
+            raw = im.group("name").strip()
+            if not raw:
+                continue
+            char = None
+            parts = re.split(r"\s+(?:as|-|–|:|—)\s+", raw, maxsplit=1)
+            got = name_after(parts[0], 0)
+            if not got or got[1] < len(parts[0].rstrip(" .")) - 1:
+                continue
+            name = got[0]
+            if len(parts) > 1:
+                c = name_after(parts[1], 0)
+                char = c[0] if c else None
+            elif im.group("char"):
+                inner = im.group("char").strip()
+                inner = re.sub(r"^(?:as|voice(?: of)?)\s+", "", inner, flags=re.IGNORECASE)
+                c = name_after(inner, 0)
+                char = c[0] if c else None
+            voice = (
+                "voice" in (im.group("char") or "").casefold()
+                or "voice" in m.group(0)[:12].casefold()
+            )
+            credits.append(Credit(name, base + im.start(), char, voice, 3, "block"))
+    return credits, spans
+
+
+def news_cast(text: str) -> list[tuple[str, int]]:
+    """Names announced for a work: "<A>, <B> and <C> to star in ..." (news shapes)."""
+    out: list[tuple[str, int]] = []
+    for m in _NEWS_STAR.finditer(text):
+        out.extend(list_before(text, m.start()))
+    return out
+
+
+def headline_people(rest: str) -> list[Credit]:
+    """Starrer names in the headline remainder: "<A> and <B> starrer ...", "<A>'s <Character> ..."."""
+    out: list[Credit] = []
+    for m in _STARRER.finditer(rest):
+        out.extend(
+            Credit(n, p, strength=3, cue="headline")
+            for n, p in list_before(rest, _starrer_start(rest, m.start()))
+        )
+    if out:
+        return out
+    lead = list_after(rest, 0, limit=6)
+    if not lead:
+        return []
+    last_name, last_pos, _ = lead[-1]
+    after = rest[last_pos + len(last_name) :]
+    if after.startswith(("'s ", "' ")):
+        nxt = after.split(" ", 1)[1] if " " in after else ""
+        if nxt[:1].islower():
+            return [Credit(n, p, strength=3, cue="headline") for n, p, _c in lead]
+        if len(lead) == 1:
+            char = name_after(nxt, 0)
+            return [
+                Credit(last_name, last_pos, char[0] if char else None, strength=2, cue="headline")
+            ]
+        return []
+    verb = after.strip().split(" ", 1)[0].casefold().strip(",")
+    if verb in _HEADLINE_VERBS and len(lead) >= 1:
+        return [Credit(n, p, strength=2, cue="headline") for n, p, _c in lead]
+    return out
+
+
+_HEADLINE_VERBS = frozenset(
+    [
+        "shine",
+        "shines",
+        "impress",
+        "impresses",
+        "sparkle",
+        "sparkles",
+        "deliver",
+        "delivers",
+        "dazzle",
+        "dazzles",
+        "excel",
+        "excels",
+        "lead",
+        "leads",
+        "carry",
+        "carries",
+        "anchor",
+        "anchors",
+        "elevate",
+        "elevates",
+        "rescue",
+        "rescues",
+        "soar",
+        "soars",
+        "stun",
+        "stuns",
+        "steal",
+        "steals",
+        "own",
+        "owns",
+        "light",
+        "lights",
+        "save",
+        "saves",
+        "make",
+        "makes",
+        "are",
+        "is",
+        "bring",
+        "brings",
+    ]
+)

@@ -1,0 +1,300 @@
+"""Role cues in running text: "<A> plays <C>", "<C> (<A>)", "<A> as <C>", "<C>, played by <A>" ...
+
+Each cue yields :class:`~bot.extract.people.Credit` records; attribution to a work happens later.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.extract.lists import list_after, list_before
+from bot.extract.names import NAME, STOP, name_after, name_before
+from bot.extract.people import (
+    _ARTICLE_NEXT,
+    _AS,
+    _AS_BAD_MID,
+    _AS_BAD_PREV,
+    _CASTISH,
+    _MID,
+    _PAREN,
+    _PERSON_NOUN,
+    _PLAYED_BY,
+    _PLAYED_LEAD,
+    _PLAYS,
+    _STARRER,
+    _STARRING,
+    Credit,
+    _crew_before,
+    _starrer_start,
+)
+
+_RANKS = re.compile(
+    r"^(?:crown prince|chief state councillor|state councillor|councillor|physician|doctor|dr\.?|"
+    r"inspector|sub-inspector|detective|general|lord|officer|constable|sergeant|captain|commander|"
+    r"colonel|lieutenant|professor|prof\.?|judge|minister|commissioner|agent|acp|head constable)\s+"
+    r"(?=[A-Z])",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(
+    r",(?![ ][a-z])|[.;:!?()\[\]\n]| - | (?:who|whose|which|and|but|while|in|on|with|to)\b"
+)
+_DET = re.compile(r"(?:(?i:the|a|an|his|her|their|its)|[A-Z][\w\-]*'s)\s+")
+_APPOSITIVE = re.compile(
+    rf"({NAME}),\s+(?:[a-z][^,.;()]{{0,90}}|[A-Z][^,.;()]{{0,40}}'s[^,.;()]{{1,60}}),\s*$"
+)
+_APPOSITIVE_OPEN = re.compile(rf"({NAME}),\s+(?:the|a|an|his|her|their)\s[^,.;()]{{1,60}}?\s*$")
+_CLAUSE_WORDS = frozenset(
+    [
+        "and",
+        "but",
+        "while",
+        "with",
+        "also",
+        "meanwhile",
+        "then",
+        "plus",
+        "whereas",
+        "actor",
+        "actress",
+        "actors",
+        "actresses",
+        "veteran",
+        "newcomer",
+        "newcomers",
+        "star",
+        "stars",
+        "superstar",
+        "debutant",
+        "co-star",
+        "legend",
+        "icon",
+        "singer",
+        "rapper",
+        "comedian",
+        "youtuber",
+        "influencer",
+        "idol",
+        "model",
+        "cricketer",
+        "finally",
+        "is",
+        "was",
+        "are",
+        "were",
+        "including",
+    ]
+)
+_COPULA = re.compile(r"\s(?:is|was)\s+(?:the\s+)?(?=[A-Z])")
+_LIST_VERB = re.compile(
+    r"\s(?:all\s+|also\s+)?(?:pop up|pops up|turn up|turns up|show up|shows up|round out|rounds out|"
+    r"complete the|completes the|co-star|co-stars|appear in|appears in|feature in|features in|"
+    r"make up the|makes up the|(?:have|has|get|gets|are given|is given)\s+(?:[a-z\-]+\s+){0,4}"
+    r"(?:parts?|roles?|cameos?|turns?)\b)"
+)
+_POSSESSIVE_PAIR = re.compile(
+    rf"({NAME})'s ({NAME})(?=\s+(?:is|was|remains|gets|goes|has|steals)\b)"
+)
+
+
+def character(name: str | None) -> str | None:
+    """A character name without a rank or job title ("Inspector Karan Anand" -> "Karan Anand")."""
+    if not name:
+        return None
+    stripped = _RANKS.sub("", name, count=1)
+    return stripped if stripped and stripped != name and stripped[:1].isupper() else name
+
+
+def subject_before(text: str, pos: int, *, clause: bool = True) -> list[tuple[str, int]]:
+    """The name(s) ending at ``pos``, allowing a trailing comma or an appositive clause between.
+
+    With ``clause`` the first name must open a clause ("sent to Nagaland as ..." has no subject).
+    """
+    names = list_before(text, pos)
+    if names:
+        for i, (_n, start) in enumerate(names):
+            if not clause or clause_start(text, start):
+                return names[i:]
+        return []
+    m = _APPOSITIVE.search(text, max(0, pos - 160), pos)
+    if m:
+        got = name_before(text, m.end(1))
+        if got and clause_start(text, got[1]):
+            return [got]
+    chunk = text[max(0, pos - 3) : pos]
+    if chunk.rstrip().endswith(","):
+        cut = pos - (len(chunk) - len(chunk.rstrip().rstrip(",")))
+        names = list_before(text, cut)
+        for i, (_n, start) in enumerate(names):
+            if clause_start(text, start):
+                return names[i:]
+    return []
+
+
+def clause_start(text: str, start: int) -> bool:
+    """True when a name at ``start`` opens a clause (so it can be the subject of a cue)."""
+    before = text[max(0, start - 40) : start].rstrip()
+    if not before or before[-1] in ".,;:!?(\n-\"'|":
+        return True
+    last = before.rsplit(None, 1)[-1].casefold()
+    return last in _CLAUSE_WORDS
+
+
+def described_name_after(text: str, pos: int) -> str | None:
+    """The name after ``pos``, or after a short description ("the loyal bodyguard Mu-yeong")."""
+    direct = name_after(text, pos)
+    if direct and not text.startswith("'s ", direct[1]):
+        return direct[0]
+    dm = _DET.match(text, pos)
+    if not dm:
+        return None
+    seg_end = _CLAUSE_END.search(text, dm.end(), dm.end() + 90)
+    seg = text[dm.end() : seg_end.start() if seg_end else dm.end() + 90]
+    words = seg.split()
+    if not words or len(words) > 8:
+        return None
+    i = len(words)
+    while i > 0 and words[i - 1][:1].isupper():
+        i -= 1
+    if i == len(words) or (i == 0 and len(words) > 4):
+        return None
+    got = name_after(" ".join(words[i:]), 0)
+    return got[0] if got else None
+
+
+def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]:  # type: ignore[assignment]
+    """All acting credits the cue patterns find in ``text`` (not yet attributed to a work)."""
+
+    def skipped(pos: int) -> bool:
+        return any(a <= pos < b for a, b in skip)
+
+    out: list[Credit] = []
+    for m in _STARRER.finditer(text):
+        for name, pos in list_before(text, _starrer_start(text, m.start())):
+            out.append(Credit(name, pos, strength=2, cue="starrer"))
+    for m in _STARRING.finditer(text):
+        if text[m.start() - 1 : m.start()].isalnum() or skipped(m.start()):
+            continue
+        for name, pos, char in list_after(text, m.end()):
+            out.append(Credit(name, pos, character(char), strength=2, cue="starring"))
+    for m in _PERSON_NOUN.finditer(text):
+        if skipped(m.start()):
+            continue
+        for name, pos, char in list_after(text, m.end(), limit=6):
+            out.append(Credit(name, pos, character(char), strength=1, cue="noun"))
+    for m in _LIST_VERB.finditer(text):
+        for name, pos in list_before(text, m.start()):
+            out.append(Credit(name, pos, strength=2, cue="list-verb"))
+    # "<Character> (<Actor>)" / "<Character> [<Actor>]" / "(played by <Actor>)"
+    for m in _PAREN.finditer(text):
+        if skipped(m.start()):
+            continue
+        inner = name_after(m.group("in"), 0)
+        if not inner or inner[1] < len(m.group("in")) - 1:
+            continue
+        actor = inner[0]
+        before = name_before(text, m.start())
+        voice = m.group("by") == "voiced"
+        if before and text[before[1] + len(before[0]) : m.start()].strip() in ("", "'s"):
+            if _crew_before(text, before[1]):
+                continue
+            out.append(
+                Credit(actor, m.start("in"), character(before[0]), voice, 3, "paren", m.end())
+            )
+            # remember the reverse reading too (resolved later): outside name as the actor
+            out.append(
+                Credit(before[0], before[1], character(actor), voice, 0, "paren-rev", m.end())
+            )
+        else:
+            if _crew_before(text, m.start()) or text[max(0, m.start() - 1) : m.start()].isdigit():
+                continue
+            prev = text[max(0, m.start() - 30) : m.start()].rstrip()
+            if not prev or not prev[-1:].isalpha() or not prev[-1:].islower():
+                continue
+            out.append(Credit(actor, m.start("in"), None, voice, 2, "paren-role", m.end()))
+    # "<Character>, played by <Actor>"
+    for m in _PLAYED_BY.finditer(text):
+        if text[m.start() - 1 : m.start()].isalnum():
+            continue
+        listed = list_after(text, m.end(), limit=6)
+        if not listed:
+            continue
+        lead = _PLAYED_LEAD.search(text, max(0, m.start() - 30), m.start())
+        start = lead.start() if lead else m.start()
+        chars = subject_before(text, start, clause=False)
+        if not chars:
+            om = _APPOSITIVE_OPEN.search(text, max(0, start - 120), start)
+            if om:
+                got = name_before(text, om.end(1))
+                chars = [got] if got else []
+        voice = m.group("v").casefold() == "voiced"
+        if len(chars) == len(listed) > 1:
+            for (a_name, a_pos, _c), (c_name, _cp) in zip(listed, chars, strict=True):
+                out.append(Credit(a_name, a_pos, character(c_name), voice, 3, "played-by"))
+            continue
+        char_name = character(chars[-1][0]) if chars else None
+        out.append(Credit(listed[0][0], m.end(), char_name, voice, 3, "played-by"))
+    # "<Actor> plays <Character>" / "<Actor> voices <Character>"
+    for m in _PLAYS.finditer(text):
+        voice = "voice" in m.group("v")
+        actors = subject_before(text, m.start())
+        if not actors:
+            continue
+        char = described_name_after(text, m.end()) if len(actors) == 1 else None
+        for name, pos in actors:
+            out.append(Credit(name, pos, character(char), voice, 3 if char else 2, "plays"))
+    # "<Actor> is <Character>," (a copula with a name on both sides)
+    for m in _COPULA.finditer(text):
+        a_hit = name_before(text, m.start())
+        c_hit = name_after(text, m.end())
+        if not a_hit or not c_hit or " " not in a_hit[0]:
+            continue
+        if (
+            text[c_hit[1] : c_hit[1] + 1] not in (",", ".", ";", " ")
+            or text[c_hit[1] : c_hit[1] + 3] == " is"
+        ):
+            continue
+        if text[a_hit[1] + len(a_hit[0]) : m.start()].strip():
+            continue
+        out.append(Credit(a_hit[0], a_hit[1], character(c_hit[0]), False, 2, "copula"))
+    # "<Actor> (<few words>) as <Character>"
+    for m in _AS.finditer(text):
+        if skipped(m.start()):
+            continue
+        mid_m = _MID.search(text, max(0, m.start() - 90), m.start())
+        mid = mid_m.group(1) if mid_m else ""
+        words = mid.split()
+        if words and (words[-1].casefold() in _AS_BAD_PREV or any(w in _AS_BAD_MID for w in words)):
+            continue
+        if text[max(0, m.start() - 6) : m.start()].casefold().strip() in ("so", "just"):
+            continue
+        actors = subject_before(text, m.start() - len(mid))
+        if not actors:
+            continue
+        char = described_name_after(text, m.end())
+        if (
+            len(actors) > 1
+            and words
+            and (
+                words[0] in ("is", "was", "has")
+                or (words[0].endswith("s") and not words[0].endswith("ss"))
+            )
+        ):
+            actors = actors[-1:]  # a singular verb: only the last name is its subject
+        if char:
+            if len(actors) > 1 and not words:
+                actors = actors[-1:]
+            for name, pos in actors:
+                pair = character(char) if len(actors) == 1 else None
+                out.append(Credit(name, pos, pair, False, 3 if pair else 2, "as"))
+        elif (not words or words[0] in _CASTISH) and (
+            _ARTICLE_NEXT.match(text, m.end()) or (words and words[0] in _CASTISH)
+        ):
+            for name, pos in actors:
+                out.append(Credit(name, pos, None, False, 2, "as-role"))
+    # "<Actor>'s <Character> is ..."
+    for m in _POSSESSIVE_PAIR.finditer(text):
+        a_hit = name_after(m.group(1), 0)
+        c_hit = name_after(m.group(2), 0)
+        if a_hit and c_hit and " " in a_hit[0] and c_hit[0] == m.group(2):
+            out.append(Credit(a_hit[0], m.start(), character(c_hit[0]), False, 1, "poss"))
+    return [c for c in out if c.name.casefold() not in STOP]
