@@ -1,0 +1,93 @@
+"""Parse every corpus document through asyncio.to_thread while measuring event-loop stalls.
+
+Usage: python benchmarks/robustness.py [--subset robustness-all.txt] [--concurrency 4]
+Prints files, parsed, FeedError, crashes (must be 0), the slowest file and the longest stall
+that a 5 ms ticker task saw. Exit status 1 if anything crashed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+from bot.errors import FeedError
+from bot.feeds import parse_feed
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "feeds"
+TICK = 0.005
+
+
+async def _ticker(stop: asyncio.Event, worst: list[float]) -> None:
+    while not stop.is_set():
+        before = time.perf_counter()
+        await asyncio.sleep(TICK)
+        worst[0] = max(worst[0], time.perf_counter() - before - TICK)
+
+
+async def run(names: list[str], concurrency: int) -> int:
+    """Parse all files with ``concurrency`` workers; print the figures; return the crash count."""
+    counts = {"parsed": 0, "feed_error": 0, "crash": 0, "entries": 0}
+    slowest = (0.0, "")
+    crashes: list[str] = []
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for name in names:
+        queue.put_nowait(name)
+
+    async def worker() -> None:
+        nonlocal slowest
+        while not queue.empty():
+            name = queue.get_nowait()
+            data = (CORPUS / name).read_bytes()
+            started = time.perf_counter()
+            try:
+                feed = await asyncio.to_thread(parse_feed, data)
+            except FeedError:
+                counts["feed_error"] += 1
+            except Exception as error:
+                counts["crash"] += 1
+                crashes.append(f"{name}: {error!r}")
+            else:
+                counts["parsed"] += 1
+                counts["entries"] += len(feed.entries)
+            took = time.perf_counter() - started
+            if took > slowest[0]:
+                slowest = (took, name)
+
+    stop = asyncio.Event()
+    worst = [0.0]
+    ticker = asyncio.create_task(_ticker(stop, worst))
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    stop.set()
+    await ticker
+    print(
+        f"files={len(names)} parsed={counts['parsed']} FeedError={counts['feed_error']} "
+        f"crashes={counts['crash']} entries={counts['entries']} total={elapsed:.2f} s"
+    )
+    print(f"slowest file: {slowest[1]} ({slowest[0] * 1000:.0f} ms, includes queueing)")
+    print(f"longest event-loop stall: {worst[0] * 1000:.1f} ms (ticker every {TICK * 1000:.0f} ms)")
+    for line in crashes:
+        print("CRASH", line)
+    return counts["crash"]
+
+
+def main() -> int:
+    """Parse the arguments and run."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--subset", default="robustness-all.txt")
+    parser.add_argument("--concurrency", type=int, default=1)
+    args = parser.parse_args()
+    listing = CORPUS / "subsets" / args.subset
+    if not listing.is_file():
+        print(f"corpus absent: {listing}")
+        return 1
+    names = [line.strip() for line in listing.read_text().splitlines() if line.strip()]
+    return 1 if asyncio.run(run(names, args.concurrency)) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
