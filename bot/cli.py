@@ -212,12 +212,12 @@ async def cmd_console(args: argparse.Namespace, config: Config) -> int:
 async def cmd_db(args: argparse.Namespace, config: Config) -> int:
     if args.db_command == "upgrade":
         path = _db_path(args, config)
-        storage = await open_storage(path, migrate=False)
+        database = await open_storage(path, migrate=False)
         try:
-            before = await storage.schema_version()
-            applied = await storage.upgrade()
+            before = await database.schema_version()
+            applied = await database.upgrade()
         finally:
-            await storage.close()
+            await database.close()
         if applied:
             print(f"Upgraded {path} from schema {before} to {applied[-1]} ({len(applied)} step(s)).")
         else:

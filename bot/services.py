@@ -42,6 +42,7 @@ RELATED_WEIGHTS = {
     "similar_text": 1.0,
 }
 _SHARED_CAST_CAP = 4  # more shared people add nothing: an ensemble is not a franchise
+_FUZZY_BELOW = 3  # autocomplete falls back to typo matching below this many prefix matches
 
 
 def _clean_query(text: str, what: str) -> str:
@@ -269,7 +270,9 @@ class ReviewService:
         for row in index.prefixed(key, limit=limit):
             if row.text not in out:
                 out.append(row.text)
-        if len(out) < limit and len(key) >= 3:
+        if len(out) < _FUZZY_BELOW and len(key) >= 3:
+            # typo-tolerant matches only when the prefix found (almost) nothing: the scan costs
+            # milliseconds on a large index, and a prefix hit is what the member is typing anyway
             for m in index.fuzzy(key, limit=limit, cutoff=70):
                 if m.row.text not in out:
                     out.append(m.row.text)
