@@ -4,7 +4,7 @@
 ``ReviewService``, the ``SettingsService`` and the bot, and passes them in (no globals). The bot loads the
 cogs of ``cogs.EXTENSIONS`` and syncs its slash commands at start only when their definitions changed: the
 SHA-256 of the command payload is kept in the ``bot_meta`` table (key ``command_hash:<application id>``,
-see ``bot/storage/guilds.py``). SIGINT/SIGTERM close the bot and then the storage, and ``run_bot`` returns 0.
+``Storage.get_meta``/``set_meta``). SIGINT/SIGTERM close the bot and then the storage, and ``run_bot`` returns 0.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from bot.errors import ConfigError, ReviewBotError
 from bot.services import ReviewService
 from bot.settings import SettingsService
 from bot.storage import SQLiteStorage, open_storage
-from bot.storage.guilds import GuildStore
 from cogs import EXTENSIONS
 
 log = logging.getLogger("reviewbot.client")
@@ -178,12 +177,11 @@ def build_bot(
     **kwargs: Any,
 ) -> ReviewBot:
     """Wire services over an open storage into a bot (used by ``run_bot`` and the tests)."""
-    store = GuildStore(storage)
     return ReviewBot(
         review_service=ReviewService(storage),
-        settings_service=SettingsService(store, default_prefix=config.discord.prefix),
+        settings_service=SettingsService(storage, default_prefix=config.discord.prefix),
         config=config.discord,
-        meta=store,
+        meta=storage,
         options=options,
         sync_only=sync_only,
         **kwargs,

@@ -32,37 +32,63 @@ COMMANDS: dict[str, CommandSpec] = {
     spec.name: spec
     for spec in (
         CommandSpec(
-            "review", "Reviews of a film or series, newest first, with rating and cast",
-            "review <title>", "review Soundtrack #2", "title",
-            "The film or series (typos are fine)", aliases=("reviews", "r"),
+            "review",
+            "Reviews of a film or series, newest first, with rating and cast",
+            "review <title>",
+            "review Soundtrack #2",
+            "title",
+            "The film or series (typos are fine)",
+            aliases=("reviews", "r"),
         ),
         CommandSpec(
-            "cast", "The cast of a title with characters, or a person's works",
-            "cast <title or person>", "cast Geum Sae Rok", "query",
-            "A film/series title or an actor's name", aliases=("who", "c"),
+            "cast",
+            "The cast of a title with characters, or a person's works",
+            "cast <title or person>",
+            "cast Geum Sae Rok",
+            "query",
+            "A film/series title or an actor's name",
+            aliases=("who", "c"),
         ),
         CommandSpec(
-            "related", "Works related to a title, and why (franchise, shared cast, links)",
-            "related <title>", "related Soundtrack #2", "title",
-            "The film or series to find relatives of", aliases=("similar", "rel"),
+            "related",
+            "Works related to a title, and why (franchise, shared cast, links)",
+            "related <title>",
+            "related Soundtrack #2",
+            "title",
+            "The film or series to find relatives of",
+            aliases=("similar", "rel"),
         ),
         CommandSpec(
-            "search", "Search review titles and text for words",
-            "search <words>", "search piano romance", "words",
-            "Words to look for in reviews", aliases=("find", "s"),
+            "search",
+            "Search review titles and text for words",
+            "search <words>",
+            "search piano romance",
+            "words",
+            "Words to look for in reviews",
+            aliases=("find", "s"),
         ),
         CommandSpec(
-            "latest", "The newest reviews",
-            "latest [count]", "latest 5", "count",
-            "How many reviews to show (1-50)", aliases=("new", "recent"), required=False,
+            "latest",
+            "The newest reviews",
+            "latest [count]",
+            "latest 5",
+            "count",
+            "How many reviews to show (1-50)",
+            aliases=("new", "recent"),
+            required=False,
         ),
         CommandSpec(
-            "help", "What I can answer, with examples",
-            "help [command]", "help cast", "command",
-            "A command to explain", aliases=("commands",), required=False,
+            "help",
+            "What I can answer, with examples",
+            "help [command]",
+            "help cast",
+            "command",
+            "A command to explain",
+            aliases=("commands",),
+            required=False,
         ),
     )
-}  # fmt: skip
+}
 
 _ALIASES = {alias: spec.name for spec in COMMANDS.values() for alias in (spec.name, *spec.aliases)}
 
@@ -97,8 +123,7 @@ def help_text(prefix: str = "!", command: str | None = None) -> str:
         spec = COMMANDS[name]
         aliases = f"\nAlso: {', '.join(prefix + a for a in spec.aliases)}" if spec.aliases else ""
         return (
-            f"{prefix}{spec.usage}: {spec.description}.\n"
-            f"Example: {prefix}{spec.example}{aliases}"
+            f"{prefix}{spec.usage}: {spec.description}.\nExample: {prefix}{spec.example}{aliases}"
         )
     lines = [f"{prefix}{spec.usage} — {spec.description}" for spec in COMMANDS.values()]
     lines.append(f"Each also works as a slash command (/{'/'.join(list(COMMANDS)[:3])} ...).")
@@ -122,7 +147,9 @@ async def run_command(service: ReviewService, name: str, argument: str) -> Answe
         count = 10
         if argument:
             if not argument.isdigit():
-                raise UsageError(f"latest takes a number, not {argument[:40]!r}.", hint="e.g. !latest 5")
+                raise UsageError(
+                    f"latest takes a number, not {argument[:40]!r}.", hint="e.g. !latest 5"
+                )
             count = int(argument[:6])
         return await service.latest(count)
     raise UsageError(f"{name} is not a question command.")

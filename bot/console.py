@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.commands import help_text, parse_line, run_command
-from bot.errors import Ambiguous, NotFound, ReviewBotError, UsageError
+from bot.errors import Ambiguous, NotFound, ReviewBotError
 from bot.render import card_to_text, render, render_error
 from bot.services import ReviewService
 
@@ -61,12 +61,14 @@ class Console:
             return "\n\n".join(card_to_text(card) for card in render(answer))
         except ReviewBotError as exc:
             text = card_to_text(render_error(exc))
-            if isinstance(exc, NotFound | Ambiguous) and not isinstance(exc, UsageError):
+            if isinstance(exc, NotFound | Ambiguous):
                 self._choices = list(exc.suggestions if isinstance(exc, NotFound) else exc.choices)
                 if self._choices:
-                    text += "\n(Type a number to pick: " + ", ".join(
-                        f"{i}. {c}" for i, c in enumerate(self._choices[:9], start=1)
-                    ) + ")"
+                    text += (
+                        "\n(Type a number to pick: "
+                        + ", ".join(f"{i}. {c}" for i, c in enumerate(self._choices[:9], start=1))
+                        + ")"
+                    )
             return text
 
     def _setup_history(self) -> None:

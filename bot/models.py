@@ -225,6 +225,18 @@ class IngestResult:
     is_review: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class SettingChange:
+    """One change: which setting, its old and new value (as shown to people), who, and when."""
+
+    guild_id: int
+    user_id: int | None
+    key: str
+    old: str | None
+    new: str | None
+    at: str = ""
+
+
 # --------------------------------------------------------------------------- answers
 # What the services return for the questions users ask; bot.render turns them into cards and JSON.
 

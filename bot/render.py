@@ -37,8 +37,16 @@ TOTAL_MAX = 6000
 PAGE_LINES = 12  # list entries per page: readable on a phone
 _MARKDOWN = "\\*_~`|>[]"  # characters that Discord markdown gives a meaning
 
-COLORS = {"review": 0xE5A50A, "cast": 0x3584E4, "person": 0x3584E4, "related": 0x9141AC,
-          "search": 0x2EC27E, "latest": 0x2EC27E, "error": 0xC01C28, "help": 0x77767B}  # fmt: skip
+COLORS = {
+    "review": 0xE5A50A,
+    "cast": 0x3584E4,
+    "person": 0x3584E4,
+    "related": 0x9141AC,
+    "search": 0x2EC27E,
+    "latest": 0x2EC27E,
+    "error": 0xC01C28,
+    "help": 0x77767B,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,14 +172,23 @@ def _pages(
 
 
 def _corrected(original: str | None) -> str:
-    return f"Showing results for the closest match to “{escape_markdown(original)}”." if original else ""
+    return (
+        f"Showing results for the closest match to “{escape_markdown(original)}”."
+        if original
+        else ""
+    )
 
 
 def _review_block(r: ReviewInfo) -> str:
     meta = " · ".join(
-        x for x in (format_rating(r.rating) if r.rating is not None else "", r.source or "",
-                    format_date(r.published)) if x
-    )  # fmt: skip
+        x
+        for x in (
+            format_rating(r.rating) if r.rating is not None else "",
+            r.source or "",
+            format_date(r.published),
+        )
+        if x
+    )
     summary = truncate(escape_markdown(r.summary), 600) if r.summary else ""
     link = f"\n<{r.url}>" if r.url else ""
     return f"**{escape_markdown(r.headline)}**\n{meta}\n{summary}{link}".strip()
@@ -185,7 +202,9 @@ def render(answer: Answer) -> list[Card]:
     if isinstance(answer, ReviewAnswer):
         work = answer.work
         cast = ", ".join(_cast_line(c) for c in answer.cast if c.role is Role.ACTOR)
-        directors = ", ".join(escape_markdown(c.name) for c in answer.cast if c.role is Role.DIRECTOR)
+        directors = ", ".join(
+            escape_markdown(c.name) for c in answer.cast if c.role is Role.DIRECTOR
+        )
         fields: list[Field] = []
         if cast:
             fields.append(Field("Cast", truncate(cast, FIELD_VALUE_MAX)))
@@ -194,8 +213,14 @@ def render(answer: Answer) -> list[Card]:
         if not answer.reviews:
             head = _corrected(answer.corrected_from)
             text = f"No review of {escape_markdown(work.title)} yet; it is mentioned in other articles."
-            return [Card(truncate(work.label, TITLE_MAX), f"{head}\n{text}".strip(),
-                         fields=tuple(fields), kind="review")]  # fmt: skip
+            return [
+                Card(
+                    truncate(work.label, TITLE_MAX),
+                    f"{head}\n{text}".strip(),
+                    fields=tuple(fields),
+                    kind="review",
+                )
+            ]
         ratings = [r.rating for r in answer.reviews if r.rating is not None]
         footer = f"{work.review_count} review(s)"
         if ratings:
@@ -211,19 +236,27 @@ def render(answer: Answer) -> list[Card]:
             per_page=3,
         )
     if isinstance(answer, CastAnswer):
-        lines = [f"{i}. {_cast_line(c)}" for i, c in enumerate(
-            (c for c in answer.cast if c.role is Role.ACTOR), start=1)]  # fmt: skip
+        lines = [
+            f"{i}. {_cast_line(c)}"
+            for i, c in enumerate((c for c in answer.cast if c.role is Role.ACTOR), start=1)
+        ]
         lines += [_cast_line(c) for c in answer.cast if c.role is Role.DIRECTOR]
         if not lines:
             lines = ["No cast is known yet."]
-        return _pages(f"Cast of {answer.work.label}", lines, kind="cast",
-                      head=_corrected(answer.corrected_from))  # fmt: skip
+        return _pages(
+            f"Cast of {answer.work.label}",
+            lines,
+            kind="cast",
+            head=_corrected(answer.corrected_from),
+        )
     if isinstance(answer, PersonAnswer):
         aliases = answer.person.aliases
         head = _corrected(answer.corrected_from)
         if aliases:
-            head = (head + "\n" if head else "") + "Also known as " + ", ".join(
-                escape_markdown(a) for a in aliases
+            head = (
+                (head + "\n" if head else "")
+                + "Also known as "
+                + ", ".join(escape_markdown(a) for a in aliases)
             )
         lines = []
         for credit in answer.credits:
@@ -233,19 +266,25 @@ def render(answer: Answer) -> list[Card]:
             elif credit.character:
                 line += f" as {escape_markdown(credit.character)}"
             lines.append(f"• {line}")
-        return _pages(answer.person.name, lines or ["No credits known yet."], kind="person",
-                      head=head)  # fmt: skip
+        return _pages(
+            answer.person.name, lines or ["No credits known yet."], kind="person", head=head
+        )
     if isinstance(answer, RelatedAnswer):
         lines = [
             f"{i}. **{escape_markdown(r.work.label)}** — {'; '.join(r.reasons)}"
             for i, r in enumerate(answer.related, start=1)
         ]
-        return _pages(f"Related to {answer.work.label}", lines or ["Nothing related is known yet."],
-                      kind="related", head=_corrected(answer.corrected_from))  # fmt: skip
+        return _pages(
+            f"Related to {answer.work.label}",
+            lines or ["Nothing related is known yet."],
+            kind="related",
+            head=_corrected(answer.corrected_from),
+        )
     if isinstance(answer, SearchAnswer):
         lines = [_list_line(r) for r in answer.results]
-        return _pages(f"Search: {answer.query}", lines or ["No review matches those words."],
-                      kind="search")  # fmt: skip
+        return _pages(
+            f"Search: {answer.query}", lines or ["No review matches those words."], kind="search"
+        )
     if isinstance(answer, LatestAnswer):
         lines = [_list_line(r) for r in answer.items]
         return _pages("Latest reviews", lines or ["No reviews yet."], kind="latest")
@@ -282,11 +321,7 @@ def _iso(when: datetime | None) -> str | None:
 
 
 def _cast_json(cast: Sequence[CastEntry]) -> list[dict[str, Any]]:
-    return [
-        {"name": c.name, "character": c.character}
-        for c in cast
-        if c.role is Role.ACTOR
-    ]
+    return [{"name": c.name, "character": c.character} for c in cast if c.role is Role.ACTOR]
 
 
 def answer_to_json(command: str, answer: Answer) -> dict[str, Any]:
@@ -296,10 +331,16 @@ def answer_to_json(command: str, answer: Answer) -> dict[str, Any]:
             "command": command,
             "title": answer.work.title,
             "reviews": [
-                {"headline": r.headline, "rating": r.rating, "summary": r.summary, "url": r.url,
-                 "source": r.source, "published": _iso(r.published)}
+                {
+                    "headline": r.headline,
+                    "rating": r.rating,
+                    "summary": r.summary,
+                    "url": r.url,
+                    "source": r.source,
+                    "published": _iso(r.published),
+                }
                 for r in answer.reviews
-            ],  # fmt: skip
+            ],
             "cast": _cast_json(answer.cast),
             "director": [c.name for c in answer.cast if c.role is Role.DIRECTOR],
         }
@@ -329,10 +370,16 @@ def answer_to_json(command: str, answer: Answer) -> dict[str, Any]:
         return {
             "command": command,
             "results": [
-                {"headline": r.headline, "title": r.work_title, "rating": r.rating, "url": r.url,
-                 "source": r.source, "published": _iso(r.published)}
+                {
+                    "headline": r.headline,
+                    "title": r.work_title,
+                    "rating": r.rating,
+                    "url": r.url,
+                    "source": r.source,
+                    "published": _iso(r.published),
+                }
                 for r in items
-            ],  # fmt: skip
+            ],
         }
     raise TypeError(f"cannot serialise {type(answer).__name__}")
 

@@ -48,7 +48,7 @@ _FUZZY_BELOW = 3  # autocomplete falls back to typo matching below this many pre
 def _clean_query(text: str, what: str) -> str:
     text = " ".join(text.split())
     if not text:
-        raise UsageError(f"Tell me which {what}.", hint=f"For example: !review Soundtrack #2")
+        raise UsageError(f"Tell me which {what}.", hint="For example: !review Soundtrack #2")
     if len(text) > MAX_QUERY:
         raise UsageError(
             f"That {what} is {len(text)} characters long; titles and names are under {MAX_QUERY}.",
@@ -109,7 +109,8 @@ class ReviewService:
         works = await self.storage.works_by_key(key)
         if year is not None or kind is not None:
             works = [
-                w for w in works
+                w
+                for w in works
                 if (year is None or w.year == year) and (kind is None or w.kind == kind)
             ] or works
         if len(works) == 1:
@@ -151,9 +152,9 @@ class ReviewService:
         best = matches[0]
         if fuzz.ratio(key, best.row.key) < 85:
             return None
-        if len(matches) > 1 and matches[1].row.id != best.row.id:
-            if best.score - matches[1].score < 5:
-                return None
+        runner_up = matches[1] if len(matches) > 1 else None
+        if runner_up and runner_up.row.id != best.row.id and best.score - runner_up.score < 5:
+            return None
         if sequel_number(key) != sequel_number(best.row.key):
             return None  # "Stree 3" is not a typo of "Stree 2"
         return best.row.id

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from rapidfuzz import process
 
 from bot.errors import PermissionDenied, UsageError
+from bot.models import SettingChange
 
 log = logging.getLogger("reviewbot.settings")
 
@@ -107,18 +108,6 @@ def _coerce(name: str, value: Any) -> Any:
 
 
 @dataclass(frozen=True, slots=True)
-class SettingChange:
-    """One change: which setting, its old and new value (as shown to people), who, and when."""
-
-    guild_id: int
-    user_id: int | None
-    key: str
-    old: str | None
-    new: str | None
-    at: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class SettingInfo:
     """A user-facing setting name and what it does (for ``/config show`` and help)."""
 
@@ -139,7 +128,7 @@ SETTING_KEYS = tuple(s.key for s in SETTINGS)
 
 
 class SettingsStore(Protocol):
-    """What the settings service needs from storage (``bot.storage.guilds.GuildStore`` provides it)."""
+    """What the settings service needs from storage (``bot.storage.Storage`` provides it)."""
 
     async def load_guild_settings(self, guild_id: int) -> str | None:
         """The stored settings JSON of a server, or None when it has none."""

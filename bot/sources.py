@@ -46,7 +46,9 @@ def read_bytes(path: Path) -> bytes:
     """The file's bytes, refusing what cannot be an article or a feed."""
     try:
         if path.is_dir():
-            raise InputError(f"{path} is a folder.", hint="Give the feed or article files inside it.")
+            raise InputError(
+                f"{path} is a folder.", hint="Give the feed or article files inside it."
+            )
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InputError(
@@ -64,7 +66,9 @@ def read_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from None
     if not data.strip():
-        raise InputError(f"{path} is empty.", hint="Give a feed file or an article with a headline.")
+        raise InputError(
+            f"{path} is empty.", hint="Give a feed file or an article with a headline."
+        )
     return data
 
 
@@ -129,10 +133,7 @@ def read_file_source(path: Path) -> Source:
             raise FeedError(f"{path}: {exc.message}", hint=exc.hint) from None
         return Source(key, str(path), parsed.entries, "feed")
     text = decode_text(data, path)
-    if kind == "html":
-        entry = entry_from_html(text)
-    else:
-        entry = entry_from_text(text)
+    entry = entry_from_html(text) if kind == "html" else entry_from_text(text)
     if not entry.title.strip():
         raise InputError(f"{path} has no headline.", hint="Put the headline on the first line.")
     return Source(key, str(path), (entry,), "article")

@@ -57,5 +57,5 @@ def test_mistakes_name_the_key(tmp_path: Path, text: str, fragment: str) -> None
 
 
 def test_missing_file_says_how_to_fix(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="Copy config.example.toml"):
+    with pytest.raises(ConfigError, match=r"Copy config\.example\.toml"):
         load_config(tmp_path / "nope.toml", env={})

@@ -18,6 +18,7 @@ from bot.models import (
     Person,
     PersonCredit,
     ReviewInfo,
+    SettingChange,
     Work,
 )
 
@@ -144,3 +145,27 @@ class Storage(ABC):
     @abstractmethod
     async def latest(self, limit: int = 10, reviews_only: bool = True) -> list[ReviewInfo]:
         """The newest items by publication date."""
+
+    # ------------------------------------------------------------------ per-server settings
+    @abstractmethod
+    async def load_guild_settings(self, guild_id: int) -> str | None:
+        """The stored settings JSON of a server, or None when it never changed anything."""
+
+    @abstractmethod
+    async def save_guild_setting(
+        self, guild_id: int, settings_json: str, change: SettingChange
+    ) -> None:
+        """Store a server's new settings and append ``change`` to its log, in one transaction."""
+
+    @abstractmethod
+    async def guild_settings_log(self, guild_id: int, limit: int = 10) -> list[SettingChange]:
+        """The server's latest setting changes, newest first."""
+
+    # ------------------------------------------------------------------ facts about the bot
+    @abstractmethod
+    async def get_meta(self, key: str) -> str | None:
+        """A stored fact about the bot itself (e.g. the synced command hash), or None."""
+
+    @abstractmethod
+    async def set_meta(self, key: str, value: str) -> None:
+        """Store a fact about the bot itself."""

@@ -228,6 +228,11 @@ MIGRATIONS: list[Migration] = [
     Migration(
         1, "works, reviews, people, credits, mentions, search; feeds and settings", _SCHEMA_1
     ),
+    Migration(
+        2,
+        "bot_meta: facts about the bot itself (e.g. the hash of the slash commands last synced)",
+        "CREATE TABLE bot_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].number

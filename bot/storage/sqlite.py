@@ -26,10 +26,11 @@ from bot.models import (
     Person,
     PersonCredit,
     ReviewInfo,
+    SettingChange,
     Work,
 )
+from bot.storage import guilds, queries, related
 from bot.storage import ingest as _ingest
-from bot.storage import queries, related
 from bot.storage.base import NameRow, RelatedSignal, Storage
 from bot.storage.failures import check_not_newer, storage_error
 from bot.storage.migrations import LATEST_VERSION, apply_pending, current_version
@@ -262,6 +263,32 @@ class SQLiteStorage(Storage):
     async def latest(self, limit: int = 10, reviews_only: bool = True) -> list[ReviewInfo]:
         """The newest items by publication date (undated ones last)."""
         return await self._run("reading the latest items", queries.latest, limit, reviews_only)
+
+    # ------------------------------------------------------------------ per-server settings
+    async def load_guild_settings(self, guild_id: int) -> str | None:
+        """The stored settings JSON of a server, or None."""
+        return await self._run("reading server settings", guilds.load_settings, guild_id)
+
+    async def save_guild_setting(
+        self, guild_id: int, settings_json: str, change: SettingChange
+    ) -> None:
+        """Store new settings and their log row in one transaction."""
+        await self._write(
+            "saving server settings", guilds.save_setting, guild_id, settings_json, change
+        )
+
+    async def guild_settings_log(self, guild_id: int, limit: int = 10) -> list[SettingChange]:
+        """The server's latest setting changes, newest first."""
+        return await self._run("reading the settings log", guilds.settings_log, guild_id, limit)
+
+    # ------------------------------------------------------------------ facts about the bot
+    async def get_meta(self, key: str) -> str | None:
+        """A bot fact (e.g. ``command_hash``), or None."""
+        return await self._run("reading bot facts", guilds.get_meta, key)
+
+    async def set_meta(self, key: str, value: str) -> None:
+        """Store a bot fact."""
+        await self._write("saving bot facts", guilds.set_meta, key, value)
 
 
 # ---------------------------------------------------------------------- opening

@@ -17,7 +17,6 @@ from bot.models import ReviewAnswer
 from bot.services import ReviewService
 from bot.settings import SettingsService
 from bot.storage import SQLiteStorage, open_storage
-from bot.storage.guilds import GuildStore
 from cogs.errors import APOLOGY
 from tests.discord.conftest import TEST_OPTIONS, TOKEN, bot_config, start_bot
 from tests.discord.helpers import ask_one, embed_of, request_for, slash
@@ -152,7 +151,7 @@ async def broken_bot(fake: FakeDiscord, db_path: Path) -> AsyncIterator[ReviewBo
     config = bot_config(fake)
     bot = ReviewBot(
         review_service=BrokenService(storage),
-        settings_service=SettingsService(GuildStore(storage)),
+        settings_service=SettingsService(storage),
         config=config.discord,
         options=TEST_OPTIONS,
     )

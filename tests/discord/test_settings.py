@@ -22,7 +22,6 @@ from bot.settings import (
     validate_timezone,
 )
 from bot.storage import SQLiteStorage, open_storage
-from bot.storage.guilds import GuildStore
 
 GUILD = 111
 MOD = 222
@@ -38,7 +37,7 @@ async def storage(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def service(storage: SQLiteStorage) -> SettingsService:
-    return SettingsService(GuildStore(storage), default_prefix="!")
+    return SettingsService(storage, default_prefix="!")
 
 
 def log_rows(path: str) -> list[tuple[object, ...]]:
@@ -82,14 +81,14 @@ async def test_settings_survive_a_new_service_and_connection(tmp_path: Path) -> 
     path = tmp_path / "persist.db"
     first = await open_storage(path)
     assert isinstance(first, SQLiteStorage)
-    service = SettingsService(GuildStore(first))
+    service = SettingsService(first)
     await service.set_prefix(GUILD, MOD, "rb!")
     await service.allow_mention_role(GUILD, MOD, 9)
     await first.close()
     second = await open_storage(path)
     assert isinstance(second, SQLiteStorage)
     try:
-        again = await SettingsService(GuildStore(second)).get(GUILD)
+        again = await SettingsService(second).get(GUILD)
     finally:
         await second.close()
     assert again.prefix == "rb!" and again.mention_role_ids == (9,)
@@ -192,7 +191,7 @@ def test_announcement_roles_only_from_the_allowed_list() -> None:
 
 
 async def test_bot_meta_round_trip(storage: SQLiteStorage) -> None:
-    store = GuildStore(storage)
+    store = storage
     assert await store.get_meta("command_hash:1") is None
     await store.set_meta("command_hash:1", "abc")
     await store.set_meta("command_hash:1", "def")
