@@ -10,12 +10,12 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.errors import ReviewBotError
 from bot.extract import content_hash, extract
 from bot.models import Extraction, FeedEntry, IngestResult
-from bot.storage.base import Storage
+from bot.storage.base import IngestItem, Storage
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,9 @@ def item_key(entry: FeedEntry) -> str:
         return "guid:" + entry.guid.strip()
     if entry.link and entry.link.strip():
         return "link:" + entry.link.strip()
-    digest = hashlib.sha256(f"{entry.title}\n{entry.content}".encode("utf-8", "replace")).hexdigest()
+    digest = hashlib.sha256(
+        f"{entry.title}\n{entry.content}".encode("utf-8", "replace")
+    ).hexdigest()
     return "hash:" + digest[:32]
 
 
@@ -124,18 +126,26 @@ class Ingestor:
                 extractions = await asyncio.to_thread(
                     _extract_batch, [t[0] for t in todo], people, titles
                 )
-                for (entry, key, digest), extraction in zip(todo, extractions, strict=True):
-                    summary.add(await self._store(feed_key, key, digest, entry, extraction))
+                items = [
+                    (feed_key, key, digest, entry, extraction)
+                    for (entry, key, digest), extraction in zip(todo, extractions, strict=True)
+                ]
+                for result, item in zip(await self._store(items), items, strict=True):
+                    if result.status == "failed":
+                        headline = item[3].title[:80]
+                        log.warning(
+                            "could not store %r from %s: %s", headline, feed_key, result.error
+                        )
+                        result = replace(result, error=f"{headline}: {result.error}")
+                    summary.add(result)
             done += len(batch)
             if progress:
                 progress(done, len(entries))
         return summary
 
-    async def _store(
-        self, feed_key: str, key: str, digest: str, entry: FeedEntry, extraction: Extraction
-    ) -> IngestResult:
+    async def _store(self, items: list[IngestItem]) -> list[IngestResult]:
+        """One batch write; a storage that cannot be used at all fails every item, loudly."""
         try:
-            return await self.storage.ingest(feed_key, key, digest, entry, extraction)
+            return await self.storage.ingest_many(items)
         except ReviewBotError as exc:
-            log.warning("could not store %r from %s: %s", entry.title[:80], feed_key, exc)
-            return IngestResult("failed", title=extraction.title, error=f"{entry.title[:80]}: {exc}")
+            return [IngestResult("failed", title=item[4].title, error=str(exc)) for item in items]

@@ -8,7 +8,6 @@ or ``UsageError`` for a malformed request.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 
 from rapidfuzz import fuzz
 
@@ -92,7 +91,8 @@ class ReviewService:
             self._version = version
 
     async def _works(self, ids: list[int]) -> list[Work]:
-        return [await self.storage.get_work(i) for i in dict.fromkeys(ids)]
+        found = await self.storage.get_works(list(dict.fromkeys(ids)))
+        return [found[i] for i in dict.fromkeys(ids) if i in found]
 
     # ------------------------------------------------------------------ resolution
     async def resolve_work(self, query: str) -> tuple[Work, str | None]:
@@ -229,11 +229,14 @@ class ReviewService:
         """Related works ranked by the evidence for each, with the reasons in words."""
         work, corrected = await self.resolve_work(title)
         signals = await self.storage.related_signals(work.id)
-        ranked = rank_related(signals)[:limit]
-        related = []
-        for work_id, score, reasons in ranked:
-            related.append(RelatedWork(await self.storage.get_work(work_id), score, reasons))
-        return RelatedAnswer(work, tuple(related), corrected)
+        ranked = rank_related(signals, limit)
+        works = await self.storage.get_works([work_id for work_id, _, _ in ranked])
+        related = tuple(
+            RelatedWork(works[work_id], score, reasons)
+            for work_id, score, reasons in ranked
+            if work_id in works
+        )
+        return RelatedAnswer(work, related, corrected)
 
     async def search(self, words: str, limit: int = 10) -> SearchAnswer:
         """Full-text search over titles, headlines and review text."""
@@ -280,41 +283,56 @@ class ReviewService:
         return [t for t in out if len(t) <= 100][:limit]
 
 
-def rank_related(signals: list[RelatedSignal]) -> list[tuple[int, float, tuple[str, ...]]]:
-    """Score each related work from its signals; best first, with human-readable reasons."""
-    score: dict[int, float] = defaultdict(float)
-    cast: dict[int, list[str]] = defaultdict(list)
-    directors: dict[int, list[str]] = defaultdict(list)
-    kinds: dict[int, set[str]] = defaultdict(set)
+def rank_related(
+    signals: list[RelatedSignal], limit: int | None = None
+) -> list[tuple[int, float, tuple[str, ...]]]:
+    """Score each related work from its signals; best first, with human-readable reasons.
+
+    Each kind of evidence counts once per work (shared people up to a cap); reasons are only put
+    into words for the ``limit`` works returned.
+    """
+    kinds: dict[int, set[str]] = {}
+    people: dict[tuple[int, str], dict[str, None]] = {}
+    similar: dict[int, float] = {}
     for s in signals:
-        kinds[s.work_id].add(s.kind)
-        if s.kind == "shared_cast" and s.detail and s.detail not in cast[s.work_id]:
-            cast[s.work_id].append(s.detail)
-        elif s.kind == "shared_director" and s.detail and s.detail not in directors[s.work_id]:
-            directors[s.work_id].append(s.detail)
+        found = kinds.get(s.work_id)
+        if found is None:
+            found = kinds[s.work_id] = set()
+        found.add(s.kind)
+        if s.detail and s.kind in ("shared_cast", "shared_director"):
+            people.setdefault((s.work_id, s.kind), {})[s.detail] = None
         elif s.kind == "similar_text":
-            score[s.work_id] += RELATED_WEIGHTS["similar_text"] * max(0.0, min(1.0, s.weight))
+            weight = max(0.0, min(1.0, s.weight))
+            similar[s.work_id] = max(similar.get(s.work_id, 0.0), weight)
+    flat = {"franchise", "also_read", "mentioned"}
+    scores: list[tuple[float, int]] = []
     for work_id, found in kinds.items():
-        for kind in found - {"shared_cast", "shared_director", "similar_text"}:
-            score[work_id] += RELATED_WEIGHTS.get(kind, 1.0)
-        score[work_id] += RELATED_WEIGHTS["shared_cast"] * min(len(cast[work_id]), _SHARED_CAST_CAP)
-        score[work_id] += RELATED_WEIGHTS["shared_director"] * min(len(directors[work_id]), 1)
+        total = sum(RELATED_WEIGHTS[k] for k in found & flat)
+        cast = people.get((work_id, "shared_cast"))
+        if cast:
+            total += RELATED_WEIGHTS["shared_cast"] * min(len(cast), _SHARED_CAST_CAP)
+        if (work_id, "shared_director") in people:
+            total += RELATED_WEIGHTS["shared_director"]
+        total += RELATED_WEIGHTS["similar_text"] * similar.get(work_id, 0.0)
+        scores.append((-total, work_id))
+    scores.sort()
     out = []
-    for work_id, total in score.items():
-        reasons: list[str] = []
+    for negative, work_id in scores[:limit] if limit is not None else scores:
         found = kinds[work_id]
+        reasons: list[str] = []
         if "franchise" in found:
             reasons.append("same franchise")
         if "also_read" in found:
             reasons.append("linked by an article (Also Read)")
         if "mentioned" in found:
             reasons.append("mentioned in a review")
-        if cast[work_id]:
-            reasons.append("shared cast: " + ", ".join(cast[work_id][:_SHARED_CAST_CAP]))
-        if directors[work_id]:
-            reasons.append("same director: " + ", ".join(directors[work_id]))
+        cast = people.get((work_id, "shared_cast"))
+        if cast:
+            reasons.append("shared cast: " + ", ".join(list(cast)[:_SHARED_CAST_CAP]))
+        directors = people.get((work_id, "shared_director"))
+        if directors:
+            reasons.append("same director: " + ", ".join(directors))
         if "similar_text" in found:
             reasons.append("similar review text")
-        out.append((work_id, round(total, 2), tuple(reasons)))
-    out.sort(key=lambda t: (-t[1], t[0]))
+        out.append((work_id, round(-negative, 2), tuple(reasons)))
     return out

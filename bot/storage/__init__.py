@@ -3,7 +3,7 @@
 ``open_storage(path)`` is the one way in: it returns a ready ``Storage`` with its schema up to date.
 """
 
-from bot.storage.base import NameRow, RelatedSignal, Storage
-from bot.storage.sqlite import IngestItem, SQLiteStorage, open_storage
+from bot.storage.base import IngestItem, NameRow, RelatedSignal, Storage
+from bot.storage.sqlite import SQLiteStorage, open_storage
 
 __all__ = ["IngestItem", "NameRow", "RelatedSignal", "SQLiteStorage", "Storage", "open_storage"]

@@ -8,8 +8,10 @@ raises ``bot.errors.StorageError`` (never a driver exception) when the database 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.errors import StorageError
 from bot.models import (
     CastEntry,
     Extraction,
@@ -37,6 +39,10 @@ class RelatedSignal:
     kind: str
     detail: str | None = None
     weight: float = 1.0
+
+
+IngestItem = tuple[str, str, str, FeedEntry, Extraction]
+"""(feed_key, item_key, content_hash, entry, extraction), as ``Storage.ingest_many`` takes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +95,22 @@ class Storage(ABC):
         ``"new"``. Any failure rolls back completely: never half a record.
         """
 
+    async def ingest_many(self, items: Sequence[IngestItem]) -> list[IngestResult]:
+        """Store many items; each is all-or-nothing, a failed one comes back as status "failed".
+
+        Backends override this to use one transaction for the batch; this default stores them one by
+        one through ``ingest``.
+        """
+        results = []
+        for feed_key, item_key, content_hash, entry, extraction in items:
+            try:
+                results.append(
+                    await self.ingest(feed_key, item_key, content_hash, entry, extraction)
+                )
+            except StorageError as exc:
+                results.append(IngestResult("failed", title=extraction.title, error=str(exc)))
+        return results
+
     @abstractmethod
     async def item_hash(self, feed_key: str, item_key: str) -> str | None:
         """The content hash stored for an item, or None if it is not stored."""
@@ -96,6 +118,10 @@ class Storage(ABC):
     # ------------------------------------------------------------------ works and people
     @abstractmethod
     async def get_work(self, work_id: int) -> Work: ...
+
+    @abstractmethod
+    async def get_works(self, work_ids: list[int]) -> dict[int, Work]:
+        """Several works by id in one round trip (ids that do not exist are left out)."""
 
     @abstractmethod
     async def works_by_key(self, key: str) -> list[Work]:

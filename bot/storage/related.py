@@ -16,16 +16,16 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _MAX_QUERY_TOKENS = 16
 _RANKED_MAX = 300
 _MENTION_KIND = {"also_read": "also_read", "franchise": "franchise", "passing": "mentioned"}
-_SIGNAL_CAP = 500  # per signal family, so a huge franchise or prolific actor stays cheap
+_SIGNAL_CAP = 150  # per signal family, so a huge franchise or prolific actor stays cheap
 
 # similar_text: how much of a work's own text is read, and how many rare terms are searched for
 _SIMILAR_REVIEWS = 3
 _SIMILAR_CHARS = 6000
-_SIMILAR_TERMS = 6
+_SIMILAR_TERMS = 5
 _SIMILAR_HITS = 24
 _COMMON_SHARE = 0.05
 _SIMILAR_CANDIDATES = 8
-_SIMILAR_MAX_DOCS = 500  # a term in more articles is not used (bounds the work)
+_SIMILAR_MAX_DOCS = 120  # a term in more articles is not used (bounds the work)
 _STOPWORDS_TEXT = """
     about after again also although always among another around because been before being
     between both cannot could does doing down during each even every first from further have

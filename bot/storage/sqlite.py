@@ -31,7 +31,7 @@ from bot.models import (
 )
 from bot.storage import guilds, queries, related
 from bot.storage import ingest as _ingest
-from bot.storage.base import NameRow, RelatedSignal, Storage
+from bot.storage.base import IngestItem, NameRow, RelatedSignal, Storage
 from bot.storage.failures import check_not_newer, storage_error
 from bot.storage.migrations import LATEST_VERSION, apply_pending, current_version
 
@@ -39,8 +39,6 @@ T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5000
 
-IngestItem = tuple[str, str, str, FeedEntry, Extraction]
-"""(feed_key, item_key, content_hash, entry, extraction), as ``SQLiteStorage.ingest_many`` takes."""
 
 
 class SQLiteStorage(Storage):
@@ -210,6 +208,10 @@ class SQLiteStorage(Storage):
     async def get_work(self, work_id: int) -> Work:
         """The work with this id, with its review count (NotFound when there is none)."""
         return await self._run("reading a work", queries.get_work, work_id)
+
+    async def get_works(self, work_ids: list[int]) -> dict[int, Work]:
+        """Several works by id in one round trip (missing ids left out)."""
+        return await self._run("reading works", queries.works_by_ids, list(work_ids))
 
     async def works_by_key(self, key: str) -> list[Work]:
         """Works whose title key or title alias key equals ``key``, most reviewed first."""
