@@ -8,27 +8,19 @@ from dataclasses import dataclass, field
 from bot.extract.judge import sentence_at
 from bot.extract.lists import list_before
 from bot.extract.mentions import Mention
-from bot.extract.names import STOP, KnownNames, norm_name, norm_title
+from bot.extract.names import NAME, STOP, KnownNames, norm_name, norm_title
 from bot.extract.people import Credit
+from bot.extract.scan import find_all
 from bot.models import CastMember, MentionKind
 from bot.text import franchise_key
 
 _KIND_RANK = {MentionKind.ALSO_READ: 0, MentionKind.FRANCHISE: 1, MentionKind.PASSING: 2}
 _LINK_WORDS = re.compile(r"^[\s,]*(?:in|from|of)\s+(?:the\s+)?$")
 _ACTORISH_CUES = frozenset({"block", "starring", "starrer", "plays", "as", "as-role", "played-by",
-                            "headline", "noun", "known", "paren-role"})  # fmt: skip
+                            "headline", "noun", "known", "paren-role", "headline-poss"})  # fmt: skip
 
 
-def _find_all(text: str, needle: str) -> list[int]:
-    if not needle:
-        return []
-    out = []
-    rx = re.compile(
-        r"(?<!\w)" + re.escape(needle).replace(r"\ ", r"\s+") + r"(?!\w)", re.IGNORECASE
-    )
-    for m in rx.finditer(text):
-        out.append(m.start())
-    return out
+_find_all = find_all
 
 
 @dataclass
@@ -81,13 +73,33 @@ def title_possessor(headline: str, body: str, title: str | None) -> str | None:
     """ "<Name>'s <Title>" in the headline or body: the possessor (often the director)."""
     if not title:
         return None
-    for text in (headline, body):
-        for p in _find_all(text, title):
-            if text[max(0, p - 3) : p].endswith("'s "):
-                names = list_before(text, p - 3)
-                if names and names[-1][0].casefold() not in STOP:
+    short = title.split(":", 1)[0].strip()
+    for text, t in ((headline, title), (body, title), (body, short)):
+        for p in _find_all(text, t):
+            before = text[max(0, p - 3) : p]
+            cut = 3 if before.endswith("'s ") else 2 if before.endswith("s' ") else 0
+            if cut:
+                names = list_before(text, p - cut)
+                if names and _possessor_ok(names[-1][0]):
                     return names[-1][0]
+    m = _HEADLINE_POSSESSOR.search(headline)
+    if m:
+        got = list_before(headline, m.start() + len(m.group("n")))
+        if got and _possessor_ok(got[-1][0]):
+            return got[-1][0]
     return None
+
+
+def _possessor_ok(name: str) -> bool:
+    """A possessor that can be a person (not a stop word nor an all-capitals channel like "FX")."""
+    return name.casefold() not in STOP and any(ch.islower() for ch in name)
+
+
+_HEADLINE_POSSESSOR = re.compile(
+    rf"(?P<n>{NAME})'s?[ ]+(?:[a-z\-]+[ ]+){{0,3}}(?:film|movie|series|web series|drama|show|farewell|"
+    r"debut|directorial|thriller|comedy|epic|satire|fable|horror|musical|sequel|adaptation|"
+    r"documentary|biopic)\b"
+)
 
 
 def _canon(name: str, alias_of: dict[str, str], known: KnownNames) -> str:
@@ -133,7 +145,7 @@ def attribute(
     for c in credits:
         if id(c) in drop:
             continue
-        if c.cue in ("block", "headline"):
+        if c.cue in ("block", "headline", "headline-poss"):
             main.append(c)
             continue
         end = c.end if c.end > c.pos else c.pos + len(c.name)
@@ -202,8 +214,8 @@ def final_cast(
             continue
         if norm_title(c.name) in titles:
             continue
-        if key in chars and not c.character:
-            continue
+        if not c.character and (key in chars or any(key in ch.split() for ch in chars)):
+            continue  # a character read as an actor ("Bablu" for "Bablu Tiwari")
         if c.character and norm_name(c.character) in seen_chars:
             c = CastMember(c.name, None, c.voice)
         if c.character:

@@ -71,6 +71,9 @@ _TRAILING_STUB = re.compile(
 )
 
 
+_FURNITURE_STARTS = ("the post", "via", "from")
+
+
 @dataclass(frozen=True, slots=True)
 class Cleaned:
     """Clean text plus what only the HTML knew (italic spans: likely titles)."""
@@ -122,8 +125,10 @@ def _drop_elements(src: str) -> str:
 
 
 def _tidy(text: str) -> str:
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return _MANY_BREAKS.sub("\n\n", "\n".join(lines)).strip()
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    out = "\n".join(line.strip() for line in text.split("\n"))
+    return _MANY_BREAKS.sub("\n\n", out).strip() if "\n\n\n" in out else out.strip()
 
 
 def clean(text_or_html: str) -> Cleaned:
@@ -175,7 +180,7 @@ def strip_furniture(text: str) -> tuple[str, str | None]:
     source_from: str | None = None
     kept: list[str] = []
     for line in lines:
-        if len(line) < 900:
+        if len(line) < 900 and line[:9].lower().startswith(_FURNITURE_STARTS):
             m = _POST_APPEARED.match(line)
             if m:
                 source_post = source_post or m.group("site").strip()
@@ -196,5 +201,6 @@ def strip_furniture(text: str) -> tuple[str, str | None]:
             kept.pop()
             continue
         break
-    body = _MANY_BREAKS.sub("\n\n", "\n".join(kept)).strip()
+    body = "\n".join(kept)
+    body = (_MANY_BREAKS.sub("\n\n", body) if "\n\n\n" in body else body).strip()
     return body, source_post or source_via or source_from

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from bot.extract import attribution as attr
 from bot.extract.clean import clean, strip_furniture
 from bot.extract.crew import crew_names, find_director
+from bot.extract.franchise import franchise_siblings
 from bot.extract.headline import (
     news_title,
     normalise_headline,
@@ -20,12 +21,13 @@ from bot.extract.judge import (
     _LIST_HEADLINE,
     decide_review,
     guess_kind,
+    sentence_at,
     sentence_starts,
     summarise,
     verdict_text,
 )
 from bot.extract.lists import list_after
-from bot.extract.mentions import Mention, also_read, passing, siblings
+from bot.extract.mentions import Mention, also_read, passing
 from bot.extract.names import (
     STOP,
     KnownNames,
@@ -38,6 +40,8 @@ from bot.extract.names import (
 from bot.extract.people import Credit, cast_block, find_aliases, headline_people, news_cast
 from bot.extract.rating import find_rating
 from bot.extract.roles import find_credits
+from bot.extract.scan import lower
+from bot.extract.works import cue_titles, list_items, quoted_titles
 from bot.models import Extraction, FeedEntry, MentionedWork, MentionKind
 
 log = logging.getLogger(__name__)
@@ -123,29 +127,34 @@ def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extrac
         people = people or [n for n, _p in news_cast(h)]
         mentions.append(Mention(t, MentionKind.ALSO_READ, start, people, url, h))
     credits = [*block_credits, *find_credits(body, skip=block_spans)]
-    persons = {norm_name(c.name) for c in credits} | {norm_name(n) for n in crew_names(body)}
+    crew = {norm_name(n) for n in crew_names(body)}
+    persons = {norm_name(c.name) for c in credits} | crew
     persons |= {norm_name(c.character) for c in credits if c.character}
     persons |= {norm_name(canon) for _s, _e, canon in known.find_in(body)}
     persons |= {norm_name(n) for n, _p, _c in list_after(head.rest or headline, 0, limit=4)}
     title = head.title
     if title is None and not _LIST_HEADLINE.search(headline):
         need = 2 if find_rating(body, headline) is not None else 3
-        title = _title_from_body(body, titles, persons, headline, need=need)
-    sibs = siblings(body, title) if title else []
-    for start, _end, t in sibs:
-        mentions.append(Mention(t, MentionKind.FRANCHISE, start))
+        elsewhere = {norm_title(t) for _p, t in cue_titles(body, lambda r: norm_name(r) in persons)}
+        title = _title_from_body(body, titles, persons | elsewhere, headline, need=need)
+    if title:
+        for start, t in franchise_siblings(body, title, lambda r: norm_name(r) in persons):
+            mentions.append(Mention(t, MentionKind.FRANCHISE, start))
 
     hp_credits = headline_people(head.rest) if head.review_shape else []
     if not head.review_shape:
         hp_credits = [Credit(n, p, strength=2, cue="headline") for n, p in news_cast(headline)]
     for c in hp_credits:
         c.pos = -10_000 + c.pos
-        c.cue = "headline"
+        if c.cue != "headline-poss":
+            c.cue = "headline"
     credits = hp_credits + credits
+    starts = sentence_starts(body)
+    credited = [c for c in credits if c.cue not in ("paren-rev",)]
     for start, end, canon in known.find_in(body):
-        credits.append(Credit(canon, start, strength=1, cue="known", end=end))
+        if _castlike(body, starts, start, end, credited):
+            credits.append(Credit(canon, start, strength=1, cue="known", end=end))
 
-    crew = {norm_name(n) for n in crew_names(body)}
     person_keys = {norm_name(c.name) for c in credits} | crew
     for c in credits:
         if c.character:
@@ -156,9 +165,14 @@ def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extrac
 
     for pos, t, their_cast in passing(body, cleaned.italics, titles, is_person):
         mentions.append(Mention(t, MentionKind.PASSING, pos, list(their_cast)))
+    found = [*cue_titles(body, is_person), *list_items(body, is_person)]
+    found += quoted_titles(body, is_person)
+    if _LIST_HEADLINE.search(headline):
+        found += [(len(body), t) for _p, t in cue_titles(_headline_list(headline), is_person)]
+    for pos, t in found:
+        mentions.append(Mention(t, MentionKind.PASSING, pos))
 
     mentions = attr.dedupe_mentions(mentions, title, source, person_keys)
-    starts = sentence_starts(body)
     ctx = attr.Context(body, starts, title, mentions)
 
     director, _strength = find_director(body, other_work_near=ctx.other_work_near)
@@ -178,6 +192,14 @@ def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extrac
     cast_keys = {norm_name(m.name) for m in cast}
     if director is None and possessor and norm_name(possessor) not in cast_keys:
         director = possessor
+    if director is None and head.review_shape:
+        # "<T> review: <Name>'s road movie ...": a possessor the body never credits as an actor
+        acted = {norm_name(c.name) for c in credits if c.cue not in ("headline-poss", "known")}
+        poss = [c.name for c in main if c.cue == "headline-poss"]
+        if len(poss) == 1 and norm_name(poss[0]) not in acted:
+            director = poss[0]
+    if title is None:
+        director = None  # a list or roundup: no single work to credit
     drop = set(crew)
     if director:
         drop.update(norm_name(d) for d in re.split(r",\s*|\s+and\s+", director))
@@ -211,6 +233,51 @@ def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extrac
         categories=tuple(entry.categories),
         kind=guess_kind(head, body),
     )
+
+
+_ACTING = (
+    " plays", " played", " as ", " stars", " starring", "starrer", " performance", " turn ",
+    " role", " cast", " portray", " essay", " shines", " impresses", " delivers", " leads",
+    " lead ", " opposite", " co-star", " returns", " is superb", " is excellent", " is terrific",
+    " steals", " brings", " ensemble", " voices", " voiced", " in the role", " delight",
+    " revelation", " superb", " excellent", " terrific", " brilliant", " convincing",
+    " wonderful", " outstanding", " impressive", " memorable", " menacing", " charming",
+    " scene-stealer", " effortless", " is good", " is great", " is fine", " is perfect",
+    " is wasted", " is miscast", " is solid", " heartbreaking", " understated",
+)  # fmt: skip
+_COMPARISON = (
+    " reminds", " like ", " compared", " recalls", " echoes", " reminiscent", " unlike ",
+    " the way ", " once did", " in his prime", " in her prime", " did in ", " career",
+    " interview", " told ", " said ", " tweeted", " posted", " praised", " congratulat",
+)  # fmt: skip
+
+
+def _castlike(body: str, starts: list[int], start: int, end: int, credited: list[Credit]) -> bool:
+    """True when a known name at ``start..end`` sits in a cast-like context: its sentence speaks of
+    acting (and is no comparison or report of what someone said), or it is listed beside a name
+    already credited by a cue ("A, B and <known>")."""
+    s, e = sentence_at(starts, body, start)
+    sentence = lower(body[s:e])
+    if any(s <= c.pos < e and c.strength >= 2 for c in credited):
+        near_list = body[max(s, start - 3) : start].strip() in (",", "and", "&") or body[
+            end : end + 5
+        ].lstrip().startswith((",", "and ", "&"))
+        if near_list:
+            return True
+    if any(w in sentence for w in _COMPARISON):
+        return False
+    return any(w in sentence for w in _ACTING)
+
+
+def _headline_list(headline: str) -> str:
+    """A headline's list part as cue text: "What to watch: A, B and C" -> "like A, B and C"."""
+    for sep in (": ", " - ", " | "):
+        if sep in headline:
+            part = headline.split(sep, 1)[1]
+            if part[:5].casefold() == "from ":
+                part = part[5:].replace(" to ", " and ")
+            return "like " + part.replace(", ", " and ")
+    return ""
 
 
 def _title_from_body(
@@ -263,6 +330,9 @@ def _title_from_body(
         if head_words & set(key.split()):
             counts[key] += 2
     best = min(counts, key=lambda k: (-counts[k], where.get(k, 1 << 30)))
+    rivals = sum(1 for v in counts.values() if v >= 2)
+    if counts[best] == need - 1 and counts[best] >= 2 and rivals == 1:
+        return first[best]  # one clear candidate named twice, no rival named more than once
     return first[best] if counts[best] >= need else None
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from bot.extract.lists import list_after, list_before
 from bot.extract.names import NAME, name_after
+from bot.extract.scan import lower, near
 
 _DIR_LINE = re.compile(
     r"^[ ]*(?:film[ ]+|series[ ]+)?(?:director|directors|directed by|direction|creator and director|"
@@ -20,11 +21,12 @@ _DIRECTED_BY = re.compile(
     re.IGNORECASE,
 )
 _X_DIRECTS = re.compile(
-    rf"(?P<n>{NAME})(?:,\s+who)?\s+(?:directs|helms|co-directs|directed|helmed)\b"
+    r"(?:,[ ]+who(?:[ ]+is|[ ]+also|[ ]+wrote[ ]+and)?)?[ ]+(?:(?:directs|helms|co-directs|is[ ]+directing|"
+    r"will(?:[ ]+once)?(?:[ ]+again|[ ]+also)?[ ]+direct)|(?P<past>directed|helmed))\b"
 )
 _DIRECTOR_X = re.compile(
-    r"(?:[Dd]irector|[Ff]ilmmaker|[Hh]elmer|[Dd]irector-writer|[Ww]riter-director|[Dd]ebutant director|"
-    r"[Dd]ebut director)\s+(?=[A-Z])"
+    r"(?:[Dd]irectors?|[Ff]ilmmaker|[Hh]elmer|[Dd]irector-writer|[Ww]riter-director|"
+    r"[Dd]ebutant director|[Dd]ebut director)(?:,)?\s+(?=[A-Z])"
 )
 _NOT_THE_DIRECTOR = re.compile(
     r"(?:music|art|casting|action|dance|assistant|creative|photography|music-|associate|second unit)"
@@ -50,6 +52,13 @@ _CREW_LINE = re.compile(
 )
 
 
+_CREW_ANCHORS = (
+    "music", "composer", "lyric", "cinematograph", "dop", "edit", "writ", "screenplay", "dialogue",
+    "story", "produc", "choreograph", "costume", "score", "songs", "created", "creator",
+    "showrunner", "adapted",
+)  # fmt: skip
+
+
 def _names_from(line: str) -> list[str]:
     return [n for n, _p, _c in list_after(line, 0)]
 
@@ -57,9 +66,9 @@ def _names_from(line: str) -> list[str]:
 def crew_names(text: str) -> set[str]:
     """Names the text credits with crew jobs (music, writing, camera, production ...)."""
     out: set[str] = set()
-    for m in _CREW_LINE.finditer(text):
+    for m in near(_CREW_LINE, text, (":", "-"), before=40, after=260):
         out.update(_names_from(m.group("n")))
-    for m in _CREW.finditer(text):
+    for m in near(_CREW, text, _CREW_ANCHORS, before=1, after=60):
         out.update(n for n, _p, _c in list_after(text, m.end(), limit=4))
     return out
 
@@ -69,49 +78,82 @@ def find_director(
     *,
     other_work_near: Callable[[int], bool],
 ) -> tuple[str | None, int]:
-    """The director the text names and the cue strength (3 line/"directed by", 2 other, 0 none).
-
-    ``other_work_near(pos)`` says when a cue at ``pos`` is about another work (it is then skipped).
+    """The director the text names and the cue strength (3 line/"directed by", 2 other, 1 creator,
+    0 none). ``other_work_near(pos)`` says when a cue at ``pos`` is about another work (skipped).
     """
-    for m in _DIR_LINE.finditer(text):
-        names = _names_from(m.group("n"))
+    for m in near(_DIR_LINE, text, (":", "-"), before=50, after=200):
+        names = _names_from(m.group("n").split("|", 1)[0])
         if names:
             return _join(names), 3
-    low = text.casefold()
-    if (
-        "direct" not in low
-        and "helm" not in low
-        and "filmmaker" not in low
-        and "mounted" not in low
-    ):
+    low = lower(text)
+    if not any(w in low for w in ("direct", "helm", "filmmaker", "mounted")):
         return None, 0
-    for m in _DIRECTED_BY.finditer(text):
-        if other_work_near(m.start()):
+    for m in near(_DIRECTED_BY, text, _DIRECTED_BY_ANCHORS, before=5, after=60):
+        if other_work_near(m.start()) or _elsewhere(low, m.start()):
             continue
-        names = [n for n, _p, _c in list_after(text, m.end(), limit=3)]
+        names = _strict_list(text, m.end())
         if names:
             return _join(names), 3
-    for m in _DIRECTORIAL.finditer(text):
+    for m in near(_DIRECTORIAL, text, ("directorial",), before=120, after=20):
         if other_work_near(m.start()):
             continue
         names = [n for n, _p in list_before(text, m.start("n") + len(m.group("n")))]
         if names:
             return _join(names), 2
-    for m in _DIRECTOR_X.finditer(text):
+    for m in near(_DIRECTOR_X, text, _DIRECTOR_X_ANCHORS, before=10, after=40):
         if text[m.start() - 1 : m.start()].isalnum() or other_work_near(m.start()):
             continue
+        if text[max(0, m.start() - 3) : m.start()] == "as ":
+            continue  # "cast as Director Han": a character
         if _NOT_THE_DIRECTOR.search(text, max(0, m.start() - 20), m.start()):
             continue
+        plural = m.group().rstrip(" ,").endswith("s")
+        names = _strict_list(text, m.end()) if plural else []
         got = name_after(text, m.end())
+        if names and len(names) > 1:
+            return _join(names), 2
         if got:
             return got[0], 2
-    for m in _X_DIRECTS.finditer(text):
+    for m in near(_X_DIRECTS, text, _X_DIRECTS_ANCHORS, before=30, after=40):
         if other_work_near(m.start()):
             continue
-        got = name_after(m.group("n"), 0)
-        if got and got[1] >= len(m.group("n")) - 1:
-            return got[0], 2
+        if m.group("past") and _CAPITAL_NEXT.match(text, m.end()):
+            continue  # "who directed Parinda": another work
+        names = [n for n, _p in list_before(text, m.start())]
+        if names:
+            return _join(
+                names[-2:] if " and " in text[m.start() - 60 : m.start()] else names[-1:]
+            ), 2
     return None, 0
+
+
+def _elsewhere(low: str, pos: int) -> bool:
+    """True when the words just before a cue point at another work ("a spin-off directed by")."""
+    return _OTHER_WORK_WORDS.search(low, max(0, pos - 40), pos) is not None
+
+
+def _strict_list(text: str, pos: int) -> list[str]:
+    """Names listed at ``pos``; a comma continues the list only when an "and" ends it
+    ("directed by A, B and C"), so "Directed by Siva, Kanguva features ..." gives just "Siva"."""
+    listed = list_after(text, pos, limit=4)
+    if len(listed) < 2:
+        return [n for n, _p, _c in listed]
+    out = [listed[0][0]]
+    for i in range(1, len(listed)):
+        prev_end = listed[i - 1][1] + len(listed[i - 1][0])
+        sep = text[prev_end : listed[i][1]]
+        if "and" in sep or "&" in sep:
+            out.append(listed[i][0])
+            break
+        # a comma: keep going only if a later separator is "and"
+        rest_seps = [
+            text[listed[j - 1][1] + len(listed[j - 1][0]) : listed[j][1]]
+            for j in range(i + 1, len(listed))
+        ]
+        if not any("and" in x or "&" in x for x in rest_seps):
+            break
+        out.append(listed[i][0])
+    return out
 
 
 def _join(names: list[str]) -> str:
@@ -119,3 +161,14 @@ def _join(names: list[str]) -> str:
     if len(names) == 1:
         return names[0]
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+_DIRECTED_BY_ANCHORS = ("directed", "helmed", "written and", "mounted")
+_DIRECTOR_X_ANCHORS = ("director", "filmmaker", "helmer", "debut")
+_X_DIRECTS_ANCHORS = ("directs", "helms", "directing", "direct ", "directed")
+_CAPITAL_NEXT = re.compile(r"[ ]+(?:the[ ]+)?[A-Z0-9]")
+_OTHER_WORK_WORDS = re.compile(
+    r"(?:spin-?off|remake|his next|her next|their next|upcoming|another|previous|earlier|"
+    r"last film|debut film|original film|first film|(?:the|an|one|this|that|first|second|third|"
+    r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|final|last|opening)[ ]episode(?!s))[^.;]*$"
+)

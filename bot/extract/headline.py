@@ -199,7 +199,11 @@ def title_run(text: str, *, max_words: int = 10) -> str | None:
                     continue
             if w.endswith((",", ";", ":", "!", "?", '"')):
                 break
-            if w.endswith(".") and len(bare) > 1 and bare.casefold() not in _ABBR:
+            if (
+                w.endswith(".")
+                and (len(bare) > 1 or bare.isdigit())
+                and bare.casefold() not in _ABBR
+            ):
                 break
         else:
             break
@@ -289,6 +293,9 @@ def parse_headline(raw: str, body: str = "") -> HeadlineInfo:
             title, year = tidy_title(q)
         else:
             part = re.split(r"\s*(?:[:|]|\s-\s|--)\s*", rest, maxsplit=1)[0]
+            run = title_run(part, max_words=12)
+            if run and len(run.split()) < len(part.split()) and part.startswith(run):
+                part = run  # "Review: Grand Hotel Kismet checks in with charm" -> the title run
             title, year = tidy_title(part)
         return HeadlineInfo(title or None, True, reaction, kind, year, rest)
     # 3. news shapes
@@ -354,8 +361,12 @@ def news_title(h: str) -> str | None:
         if run and run.split()[0].casefold() not in STOP:
             return tidy_title(run)[0]
     # "<T>: ..." where the part before the colon is a short title-like run
-    head = re.split(r"\s*(?:[:|]|\s-\s)\s*", h, maxsplit=1)[0]
+    head, *tail = re.split(r"\s*(?:[:|]|\s-\s)\s*", h, maxsplit=1)
     if head != h and title_like(head) and len(head.split()) <= 6 and not _INTERVIEWISH.search(head):
+        if head[-1:].isdigit() and tail and h[len(head) : len(head) + 1] == ":":
+            sub = title_run(tail[0], max_words=5)
+            if sub and len(sub.split()) < len(tail[0].split()):
+                return tidy_title(f"{head}: {sub}")[0]  # "Commando 3: Final Brew announced"
         return tidy_title(head)[0]
     return None
 

@@ -6,8 +6,9 @@ import re
 from bisect import bisect_right
 
 from bot.extract.headline import HeadlineInfo
+from bot.extract.scan import lower, near
 
-_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*[ ]+(?=[\"'(\[]?[A-Z0-9])|\n+")
+_SPLIT = re.compile(r"[.!?][\"')\]]*[ ]+(?=[\"'(\[]?[A-Z0-9])|\n+")
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|vs|No|Vol|Ep|Prof|Capt|Lt|Col|Gen|Rev)|\b[A-Z])\.$"
 )
@@ -46,10 +47,29 @@ _WORDS = re.compile(r"[a-z][a-z'\-]*")
 
 def _eval_terms(body: str) -> set[str]:
     """Distinct evaluative terms in ``body``: a word-set intersection plus phrase look-ups."""
-    low = body[:_SCAN].casefold()
-    found = set(_WORDS.findall(low)) & _EVAL_WORDS
-    found.update(p for p in _EVAL_PHRASES if p in low)
+    low = lower(body[:_SCAN])
+    n = len(low)
+    found: set[str] = set()
+    for w in _EVAL_WORD_LIST:
+        i = low.find(w)
+        while i >= 0:
+            j = i + len(w)
+            if (i == 0 or low[i - 1] not in _INWORD) and (j == n or low[j] not in _INWORD):
+                found.add(w)
+                break
+            i = low.find(w, j)
+        if len(found) >= _ENOUGH:
+            return found  # the score is capped: more terms change nothing
+    for p in _EVAL_PHRASES:
+        if p in low:
+            found.add(p)
+            if len(found) >= _ENOUGH:
+                break
     return found
+
+
+_ENOUGH = 6
+_INWORD = frozenset("abcdefghijklmnopqrstuvwxyz-")
 
 
 _EVAL = re.compile(
@@ -69,6 +89,7 @@ _EVAL = re.compile(
 )
 _EVAL_TERMS = [t.replace("\\", "") for t in _EVAL.pattern[6:-3].split("|")]
 _EVAL_WORDS = frozenset(t for t in _EVAL_TERMS if " " not in t and "(" not in t and "?" not in t)
+_EVAL_WORD_LIST = sorted(_EVAL_WORDS)
 _EVAL_PHRASES = (
     *(t for t in _EVAL_TERMS if " " in t and "(" not in t and "?" not in t),
     "worth a watch", "worth your time", "performance", "weakness", "strength", "pays off", "pay off",
@@ -87,7 +108,9 @@ def _count(rx: re.Pattern[str], low: str) -> int:
     """Matches of ``rx`` in lower-cased ``low`` that start at a word boundary."""
     if rx is _NEWS_BODY:
         low = low.casefold()
-    return sum(1 for m in rx.finditer(low) if not low[m.start() - 1 : m.start()].isalnum())
+    anchors = _COUNT_ANCHORS.get(id(rx))
+    found = near(rx, low, anchors, before=0, after=40) if anchors else rx.finditer(low)
+    return sum(1 for m in found if not low[m.start() - 1 : m.start()].isalnum())
 
 
 _RATING_LINE = re.compile(r"^(?:our |the )?rating\s*:", re.IGNORECASE | re.MULTILINE)
@@ -98,11 +121,36 @@ _SERIES_WORDS = re.compile(
 )
 
 
+_NEWS_ANCHORS = (
+    "box office", "crore", "collection", "took to", "in an interview", "told", "said in",
+    "announc", "the trailer", "the teaser", "release date", "will release", "set to release",
+    "slated", "netizens", "fans ", "tweeted", "wrote on", "shared a post", "reportedly", "sources",
+    "according to",
+)  # fmt: skip
+_COUNT_ANCHORS = {
+    id(_NEWS_BODY): _NEWS_ANCHORS,
+    id(_FILM_WORDS): ("film", "movie", "documentary", "feature"),
+    id(_SERIES_WORDS): ("series", "season", "episode", "show", "drama", "finale", "showrunner"),
+}
+_NEWS_HEADLINE_LOW = re.compile(_NEWS_HEADLINE.pattern.replace(r"\b(?:", "(?:", 1))
+
+
+def news_headline_words(headline: str) -> list[str]:
+    """The news words of a headline ("box office", "trailer", "reviews" ...), lower-cased."""
+    low = lower(headline)
+    return [
+        m.group()
+        for m in _NEWS_HEADLINE_LOW.finditer(low)
+        if not low[m.start() - 1 : m.start()].isalnum()
+    ]
+
+
 def sentence_starts(text: str) -> list[int]:
     """Start offsets of the sentences of ``text`` (initials and "Mr." do not end sentences)."""
     starts = [0]
     for m in _SPLIT.finditer(text):
-        if m.group().startswith("\n") or not _ABBREV.search(text, max(0, m.start() - 6), m.start()):
+        end = m.start() + 1  # just after the full stop
+        if m.group().startswith("\n") or not _ABBREV.search(text, max(0, end - 6), end):
             starts.append(m.end())
     return starts
 
@@ -132,10 +180,11 @@ def review_score(
         score += 4
     if head.reaction:
         score -= 5
-    news_hits = len(_NEWS_HEADLINE.findall(h))
+    news_words = news_headline_words(h)
+    news_hits = len(news_words)
     if head.review_shape and not head.reaction:
         # "reviews" or "review" already counted as the title-position word
-        news_hits = len([x for x in _NEWS_HEADLINE.findall(h) if x.casefold() != "reviews"])
+        news_hits = len([x for x in news_words if x != "reviews"])
     if news_hits:
         score -= 3 if not head.review_shape else 2
     if _LIST_HEADLINE.search(h):
@@ -155,16 +204,21 @@ def review_score(
 
 def verdict_text(text: str) -> str | None:
     """The text of a "Verdict: ..." style line, if the article has one."""
-    m = _VERDICT.search(text)
-    return m.group("v").strip() if m else None
+    for m in near(_VERDICT, text, _VERDICT_ANCHORS, before=30, after=2000):
+        return m.group("v").strip()
+    return None
+
+
+_VERDICT_ANCHORS = ("verdict", "final word", "bottom line", "conclusion", "last word", "thoughts")
 
 
 def guess_kind(head: HeadlineInfo, body: str) -> str | None:
     """ "film" or "series" from the headline's words, else the body's vocabulary."""
     if head.kind:
         return head.kind
-    films = _count(_FILM_WORDS, body[:_SCAN].casefold())
-    series = _count(_SERIES_WORDS, body[:_SCAN].casefold())
+    low = lower(body[:_SCAN])
+    films = _count(_FILM_WORDS, low)
+    series = _count(_SERIES_WORDS, low)
     if films == series == 0:
         return None
     if series > films:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from bot.extract.headline import parse_headline, tidy_title, title_run
 from bot.extract.names import STOP, KnownTitles, norm_title
+from bot.extract.scan import near
 from bot.models import MentionKind
 from bot.text import franchise_key
 
@@ -17,11 +18,6 @@ _ALSO_READ = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _URL = re.compile(r"https?://\S+")
-_NUMBERED = re.compile(
-    r"^(?P<base>.+?)(?:\s*#\s*(?P<hash>\d{1,2})|\s+(?P<word>Season|Part|Chapter|Vol\.?|Volume|Book)"
-    r"\s+(?P<wn>\d{1,2})|\s+(?P<num>\d{1,2})|\s+(?P<roman>II|III|IV|V|VI))(?P<tail>\s*:.*)?$",
-    re.IGNORECASE,
-)
 _YEAR_MARK = re.compile(r"\s?\((?:19|20)\d{2}\)")
 _WORK_NOUN = (
     r"(?:film|movie|series|show|drama|k-drama|web series|documentary|thriller|comedy|sitcom)"
@@ -48,6 +44,18 @@ _NAME_IN_TITLE = re.compile(r"\s+in\s+(?=[A-Z0-9])")
 _LIST_SEP = re.compile(r"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)")
 
 
+_ALSO_READ_ANCHORS = (
+    "also", "read", "related", "don't miss", "recommended",
+)  # fmt: skip
+_BEFORE_TITLE_ANCHORS = (
+    "film", "movie", "series", "show", "drama", "documentary", "thriller", "comedy", "sitcom",
+    "fans of", "nod", "echoes of", "shades of", "reminiscent", "remind", "compar", "vein",
+    "a la", "likes of", "like", "this is", "sequel", "prequel", "spin", "follow-up", "remake",
+    "successor", "predecessor", "another", "world of",
+)  # fmt: skip
+_FILMS_ANCHORS = ("films", "movies", "franchise", "universe", "saga", "trilogy", "series")
+
+
 @dataclass(slots=True)
 class Mention:
     """A mention found so far (position for ordering and attribution)."""
@@ -63,7 +71,7 @@ class Mention:
 def also_read(text: str) -> list[tuple[int, int, str, str | None]]:
     """ "Also Read: <headline>" lines: (start, end, headline, url)."""
     out = []
-    for m in _ALSO_READ.finditer(text):
+    for m in near(_ALSO_READ, text, _ALSO_READ_ANCHORS, before=30, after=400):
         h = m.group("h")
         url = None
         um = _URL.search(h)
@@ -77,61 +85,6 @@ def also_read(text: str) -> list[tuple[int, int, str, str | None]]:
 def also_read_title(headline: str) -> str | None:
     """The work an "Also Read" headline is about."""
     return parse_headline(headline).title
-
-
-def siblings(text: str, title: str) -> list[tuple[int, int, str]]:
-    """Franchise siblings of ``title`` named in ``text``: (start, end, sibling title)."""
-    m = _NUMBERED.match(title)
-    if m and m.group("base").strip():
-        base = m.group("base").strip()
-        current = m.group("hash") or m.group("wn") or m.group("num") or m.group("roman")
-        style = "hash" if m.group("hash") else ("word" if m.group("word") else "num")
-        word = (m.group("word") or "Season").capitalize()
-    else:
-        base, current, style, word = title, None, "word", "Season"
-    if len(base) < 2:
-        return []
-    out: list[tuple[int, int, str]] = []
-    rx = re.compile(
-        re.escape(base).replace(r"\ ", r"\s+")
-        + r"(?:\s*#\s*(?P<hash>\d{1,2})|\s+(?P<word>Season|Part|Chapter|Volume|Book)\s+(?P<wn>\d{1,2})"
-        r"|\s+(?P<num>\d{1,2})(?![\d,.]|\s*(?:years?|days?|episodes?|minutes?|hours?|crore|%))"
-        r"|(?P<year>\s?\((?:19|20)\d{2}\)))?",
-        re.IGNORECASE,
-    )
-    for sm in rx.finditer(text):
-        if not text[sm.start() : sm.start() + 1].isupper():
-            continue
-        number = sm.group("hash") or sm.group("wn") or sm.group("num")
-        if number is None:
-            if sm.group("year") and current is not None:
-                out.append((sm.start(), sm.end(), base))
-            continue
-        if current is not None and current.isdigit() and int(number) == int(current):
-            continue
-        out.append((sm.start(), sm.end(), text[sm.start() : sm.end()].strip()))
-    # "Season 4" / "season 1" with no base, when the reviewed title is numbered
-    if current is not None:
-        srx = re.compile(r"\b(?P<w>[Ss]eason|[Pp]art)\s+(?P<n>\d{1,2})\b")
-        for sm in srx.finditer(text):
-            if (
-                text[max(0, sm.start() - len(base) - 2) : sm.start()]
-                .strip()
-                .casefold()
-                .endswith(base.casefold())
-            ):
-                continue
-            n = sm.group("n")
-            if n == current:
-                continue
-            if style == "hash":
-                sib = f"{base} #{n}"
-            elif style == "num":
-                sib = f"{base} {n}" if n != "1" else base
-            else:
-                sib = f"{base} {word} {n}"
-            out.append((sm.start(), sm.end(), sib))
-    return out
 
 
 def passing(
@@ -148,17 +101,18 @@ def passing(
         pos = text.find(it)
         if pos >= 0 and it[:1].isupper() and len(it.split()) <= 8:
             out.append((pos, tidy_title(it)[0], []))
-    for m in _YEAR_MARK.finditer(text):
+    for m in near(_YEAR_MARK, text, ("(19", "(20"), before=1, after=8):
         run = _title_before(text, m.start())
         if run:
             out.append((m.start() - len(run), run, []))
-    for m in _BEFORE_TITLE.finditer(text):
-        out.extend(_title_list(text, m.end(), is_person))
-    for m in _THE_TITLE_FILMS.finditer(text):
+    for m in near(_BEFORE_TITLE, text, _BEFORE_TITLE_ANCHORS, before=16, after=60):
+        # only "<Person> in <Title>" readings here (other titles come from bot.extract.works)
+        out.extend(x for x in _title_list(text, m.end(), is_person) if x[2])
+    for m in near(_THE_TITLE_FILMS, text, _FILMS_ANCHORS, before=130, after=20):
         t = m.group("t").strip()
-        if t.split()[0].casefold() not in STOP:
+        if t.split()[0].casefold() not in STOP and any(w[:1].isupper() for w in t.split()):
             out.append((m.start("t"), tidy_title(t)[0], []))
-    for m in _ROLE_FROM.finditer(text):
+    for m in near(_ROLE_FROM, text, (" from ",), before=80, after=20):
         run = title_run(text[m.end() : m.end() + 80], max_words=6)
         if run and not is_person(run) and run.split()[0].casefold() not in STOP:
             out.append((m.end(), tidy_title(run)[0], []))

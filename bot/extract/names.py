@@ -19,7 +19,9 @@ norm_title = lru_cache(maxsize=65536)(_norm_title)
 
 UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĖĘĚĜĞĠĢĤĦĨĪĮİĴĶĹĻĽĿŁŃŅŇŌŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
 # one capitalised word or an initial ("K." / "S.S."); apostrophes and hyphens stay inside words
-TOKEN = rf"(?:[{UP}]\.(?:\s?[{UP}]\.){{0,2}}|[{UP}][\w'\-]*\w|[{UP}])"
+TOKEN = (
+    rf"(?:[{UP}]\.(?:\s?[{UP}]\.){{0,2}}|[{UP}][a-z]\.(?=[ ][{UP}][a-z])|[{UP}][\w'\-]*\w|[{UP}])"
+)
 PARTICLE = r"(?:de|da|di|du|del|der|van|von|bin|binti|al|el|dos|das|la|le)"
 NICK = rf"'[{UP}][\w\-]*\w'"  # a quoted nickname inside a name: Carmen 'Carmy' Berzatto
 NAME = rf"{TOKEN}(?:[ ](?:{PARTICLE}[ ]|{NICK}[ ])?{TOKEN}){{0,4}}"
@@ -57,6 +59,7 @@ STOP = _words(
     performances performance dialogues cinematography editing read watch trailer teaser box
     office collection release ott platform runtime genre language actor actress actors
     actresses star stars co-star newcomer veteran superstar filmmaker critics what's here's
+    creator creators showrunner showrunners helmer
     there's it's that's let's don't doesn't isn't can't won't didn't oh ah wow okay ok hmm
     """
 )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.extract.lists import list_after, list_before
 from bot.extract.names import NAME, name_after, name_before
+from bot.extract.scan import near
 
 CREW_WORDS = (
     r"music|songs?|score|background score|composer|composed|lyrics|lyricist|cinematography|"
@@ -19,7 +20,13 @@ CREW_WORDS = (
     r"designer|design|vfx|action|stunts?|sound|created|creator|showrunner|director|directed|direction|"
     r"helmed|filmmaker|novel|book|author"
 )
-_CREW_BEFORE = re.compile(rf"\b(?:{CREW_WORDS})(?:\s+by)?\s*[:\-]?\s*$", re.IGNORECASE)
+_CREW_WORD_LIST = (
+    *tuple(CREW_WORDS.replace("?", "").split("|")),
+    "song",
+    "dialogue",
+    "stunt",
+    "costume",
+)
 
 
 @dataclass(slots=True)
@@ -80,7 +87,6 @@ _PLAYS = re.compile(
     r"a (?:character|man|woman|boy|girl) (?:called|named)\s+)?",
 )
 _AS = re.compile(r"(?<=\s)as\s+(?=\S)")
-_MID = re.compile(r"(?<![\w'\-])((?:[a-z][\w\-']*[ ]+){0,9})$")
 _AS_BAD_PREV = frozenset(
     [
         "such",
@@ -210,6 +216,14 @@ _NEWS_STAR = re.compile(
 _ARTICLE_NEXT = re.compile(r"[ ]?(?:the|a|an|his|her|their|one|two)\b", re.IGNORECASE)
 
 
+_CAST_LINE_ANCHORS = ("cast", "starring", "stars")
+_NEWS_STAR_ANCHORS = (
+    "to star", "to headline", "to lead", "to play", "star in", "stars in", "join", "been cast",
+    "roped in", "team up", "reunite", "come together", "set to", "will star", "will be seen",
+    "to feature",
+)  # fmt: skip
+
+
 def _starrer_start(text: str, pos: int) -> int:
     """Where the names before "starrer" end ("A and B's starrer", "A-starrer")."""
     while pos > 0 and text[pos - 1] in " -":
@@ -222,10 +236,9 @@ def _starrer_start(text: str, pos: int) -> int:
 def find_aliases(text: str) -> list[tuple[str, str, int]]:
     """ "<A> aka <B>" -> [(A, B, position of A)]."""
     out: list[tuple[str, str, int]] = []
-    low = text.casefold()
-    if "aka" not in low and "known as" not in low and "goes by" not in low and "called" not in low:
-        return out
-    for m in _AKA.finditer(text):
+    for m in near(
+        _AKA, text, ("aka", "a.k.a", "known as", "called", "goes by"), before=4, after=40
+    ):
         a = name_before(text, m.start())
         b = name_after(text, m.end())
         if a and b and a[0] != b[0]:
@@ -234,14 +247,23 @@ def find_aliases(text: str) -> list[tuple[str, str, int]]:
 
 
 def _crew_before(text: str, start: int) -> bool:
-    return bool(_CREW_BEFORE.search(text, max(0, start - 40), start))
+    """True when a crew job ("music by", "Writer:") ends right before ``start``."""
+    w = text[max(0, start - 40) : start].lower().rstrip()
+    if w.endswith((":", "-")):
+        w = w[:-1].rstrip()
+    if w.endswith(" by"):
+        w = w[:-3].rstrip()
+    for word in _CREW_WORD_LIST:
+        if w.endswith(word) and (len(w) == len(word) or not w[-len(word) - 1].isalnum()):
+            return True
+    return False
 
 
 def cast_block(text: str) -> tuple[list[Credit], list[tuple[int, int]]]:
     """Credits from "Cast: A (Char), B as Char, C" lines, and the spans of those lines."""
     credits: list[Credit] = []
     spans: list[tuple[int, int]] = []
-    for m in _CAST_LINE.finditer(text):
+    for m in near(_CAST_LINE, text, _CAST_LINE_ANCHORS, before=40, after=2000):
         items = m.group("items")
         base = m.start("items")
         if not items.strip():
@@ -285,7 +307,7 @@ def cast_block(text: str) -> tuple[list[Credit], list[tuple[int, int]]]:
 def news_cast(text: str) -> list[tuple[str, int]]:
     """Names announced for a work: "<A>, <B> and <C> to star in ..." (news shapes)."""
     out: list[tuple[str, int]] = []
-    for m in _NEWS_STAR.finditer(text):
+    for m in near(_NEWS_STAR, text, _NEWS_STAR_ANCHORS, before=2, after=40):
         out.extend(list_before(text, m.start()))
     return out
 
@@ -308,7 +330,7 @@ def headline_people(rest: str) -> list[Credit]:
     if after.startswith(("'s ", "' ")):
         nxt = after.split(" ", 1)[1] if " " in after else ""
         if nxt[:1].islower():
-            return [Credit(n, p, strength=3, cue="headline") for n, p, _c in lead]
+            return [Credit(n, p, strength=3, cue="headline-poss") for n, p, _c in lead]
         if len(lead) == 1:
             char = name_after(nxt, 0)
             return [

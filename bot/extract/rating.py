@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from bot.extract.scan import near
+
 _NUM_WORDS = {
     "zero": 0.0, "half": 0.5, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0,
     "six": 6.0, "seven": 7.0, "eight": 8.0, "nine": 9.0, "ten": 10.0,
@@ -87,13 +89,8 @@ def find_rating(text: str, headline: str = "") -> float | None:
     for source, body in ((0, headline), (1, text)):
         if not body:
             continue
-        for kind, rx in (
-            ("frac", _FRACTION),
-            ("stars", _STARS),
-            ("glyph", _GLYPHS),
-            ("ast", _ASTERISKS),
-        ):
-            for m in rx.finditer(body):
+        for kind, rx, anchors, back in _SCANS:
+            for m in near(rx, body, anchors, before=back, after=back + 30):
                 if kind in ("frac", "stars") and body[m.start() - 1 : m.start()] not in (
                     "",
                     " ",
@@ -135,6 +132,14 @@ def find_rating(text: str, headline: str = "") -> float | None:
                 if best is None or cand[:2] > best[:2]:
                     best = cand
     return best[2] if best else None
+
+
+_SCANS = (
+    ("frac", _FRACTION, ("/", "out of", "on 5", "on 10", "on five", "on ten"), 30),
+    ("stars", _STARS, ("star",), 60),
+    ("glyph", _GLYPHS, tuple("★⭐✪✭✮☆✩"), 12),
+    ("ast", _ASTERISKS, ("*",), 8),
+)
 
 
 def _value(kind: str, m: re.Match[str]) -> float | None:

@@ -15,7 +15,6 @@ from bot.extract.people import (
     _AS_BAD_MID,
     _AS_BAD_PREV,
     _CASTISH,
-    _MID,
     _PAREN,
     _PERSON_NOUN,
     _PLAYED_BY,
@@ -27,6 +26,7 @@ from bot.extract.people import (
     _crew_before,
     _starrer_start,
 )
+from bot.extract.scan import hits, lower, near
 
 _RANKS = re.compile(
     r"^(?:crown prince|chief state councillor|state councillor|councillor|physician|doctor|dr\.?|"
@@ -91,9 +91,63 @@ _LIST_VERB = re.compile(
     r"make up the|makes up the|(?:have|has|get|gets|are given|is given)\s+(?:[a-z\-]+\s+){0,4}"
     r"(?:parts?|roles?|cameos?|turns?)\b)"
 )
-_POSSESSIVE_PAIR = re.compile(
-    rf"({NAME})'s ({NAME})(?=\s+(?:is|was|remains|gets|goes|has|steals)\b)"
-)
+_POSSESSIVE_PAIR = re.compile(rf"({NAME})(?=\s+(?:is|was|remains|gets|goes|has|steals)\b)")
+
+
+def _copulas(text: str) -> list[tuple[int, int]]:
+    """ "<A> is <C>" cue spans: (position of the space before the verb, where the next word starts)."""
+    out = []
+    for h in hits(lower(text), (" is ", " was ")):
+        j = h + (4 if text[h + 1] == "i" or text[h + 1] == "I" else 5)
+        if text.startswith("the ", j):
+            j += 4
+        if "A" <= text[j : j + 1] <= "Z":
+            out.append((h, j))
+    return out
+
+
+_STARRING_ANCHORS = (
+    "starring", "featur", "appearance", "cameo", "headlined", "fronted", "toplined", "led by",
+    "star cast", "cast of", "cast includ", "ensemble", "cast compris",
+)  # fmt: skip
+_NOUN_ANCHORS = (
+    "actor", "actress", "star", "newcomer", "veteran", "heartthrob", "debutant", "idol",
+)  # fmt: skip
+_LIST_VERB_ANCHORS = (
+    "pop up", "pops up", "turn up", "turns up", "show up", "shows up", "round out", "rounds out",
+    "complete", "co-star", "appear", "feature", "make up", "makes up", "have ", "has ", "get ",
+    "gets ", "given ",
+)  # fmt: skip
+_PLAYED_BY_ANCHORS = ("played", "portrayed", "essayed", "voiced", "brought")
+_PLAYS_ANCHORS = (
+    "play", "portray", "essay", "cast as", "reprise", "steps into", "voice", "lends", "lent ",
+)  # fmt: skip
+
+
+_WORDISH = frozenset("_-'")
+
+
+def lower_words_before(text: str, end: int, *, limit: int = 9, span: int = 90) -> str:
+    """The run of up to ``limit`` lower-case words (each followed by spaces) that ends at ``end``."""
+    lo = max(0, end - span)
+    i = end
+    taken = 0
+    while taken < limit:
+        j = i
+        while j > lo and text[j - 1] == " ":
+            j -= 1
+        if j == i:
+            break
+        k = j
+        while k > lo and (text[k - 1].isalnum() or text[k - 1] in _WORDISH):
+            k -= 1
+        if k == j or not ("a" <= text[k] <= "z"):
+            break
+        if k == lo and lo > 0 and (text[lo - 1].isalnum() or text[lo - 1] in _WORDISH):
+            break
+        i = k
+        taken += 1
+    return text[i:end]
 
 
 def character(name: str | None) -> str | None:
@@ -168,24 +222,24 @@ def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]
         return any(a <= pos < b for a, b in skip)
 
     out: list[Credit] = []
-    for m in _STARRER.finditer(text):
+    for m in near(_STARRER, text, ("starrer",), before=1, after=10):
         for name, pos in list_before(text, _starrer_start(text, m.start())):
             out.append(Credit(name, pos, strength=2, cue="starrer"))
-    for m in _STARRING.finditer(text):
+    for m in near(_STARRING, text, _STARRING_ANCHORS, before=12, after=60):
         if text[m.start() - 1 : m.start()].isalnum() or skipped(m.start()):
             continue
         for name, pos, char in list_after(text, m.end()):
             out.append(Credit(name, pos, character(char), strength=2, cue="starring"))
-    for m in _PERSON_NOUN.finditer(text):
+    for m in near(_PERSON_NOUN, text, _NOUN_ANCHORS, before=4, after=30):
         if skipped(m.start()):
             continue
         for name, pos, char in list_after(text, m.end(), limit=6):
             out.append(Credit(name, pos, character(char), strength=1, cue="noun"))
-    for m in _LIST_VERB.finditer(text):
+    for m in near(_LIST_VERB, text, _LIST_VERB_ANCHORS, before=8, after=60):
         for name, pos in list_before(text, m.start()):
             out.append(Credit(name, pos, strength=2, cue="list-verb"))
     # "<Character> (<Actor>)" / "<Character> [<Actor>]" / "(played by <Actor>)"
-    for m in _PAREN.finditer(text):
+    for m in near(_PAREN, text, ("(", "["), before=0, after=120):
         if skipped(m.start()):
             continue
         inner = name_after(m.group("in"), 0)
@@ -212,7 +266,7 @@ def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]
                 continue
             out.append(Credit(actor, m.start("in"), None, voice, 2, "paren-role", m.end()))
     # "<Character>, played by <Actor>"
-    for m in _PLAYED_BY.finditer(text):
+    for m in near(_PLAYED_BY, text, _PLAYED_BY_ANCHORS, before=1, after=150):
         if text[m.start() - 1 : m.start()].isalnum():
             continue
         listed = list_after(text, m.end(), limit=6)
@@ -234,7 +288,7 @@ def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]
         char_name = character(chars[-1][0]) if chars else None
         out.append(Credit(listed[0][0], m.end(), char_name, voice, 3, "played-by"))
     # "<Actor> plays <Character>" / "<Actor> voices <Character>"
-    for m in _PLAYS.finditer(text):
+    for m in near(_PLAYS, text, _PLAYS_ANCHORS, before=2, after=80):
         voice = "voice" in m.group("v")
         actors = subject_before(text, m.start())
         if not actors:
@@ -243,9 +297,9 @@ def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]
         for name, pos in actors:
             out.append(Credit(name, pos, character(char), voice, 3 if char else 2, "plays"))
     # "<Actor> is <Character>," (a copula with a name on both sides)
-    for m in _COPULA.finditer(text):
-        a_hit = name_before(text, m.start())
-        c_hit = name_after(text, m.end())
+    for start, after in _copulas(text):
+        a_hit = name_before(text, start)
+        c_hit = name_after(text, after)
         if not a_hit or not c_hit or " " not in a_hit[0]:
             continue
         if (
@@ -253,15 +307,14 @@ def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]
             or text[c_hit[1] : c_hit[1] + 3] == " is"
         ):
             continue
-        if text[a_hit[1] + len(a_hit[0]) : m.start()].strip():
+        if text[a_hit[1] + len(a_hit[0]) : start].strip():
             continue
         out.append(Credit(a_hit[0], a_hit[1], character(c_hit[0]), False, 2, "copula"))
     # "<Actor> (<few words>) as <Character>"
-    for m in _AS.finditer(text):
+    for m in near(_AS, text, (" as", "\nas"), before=0, after=20):
         if skipped(m.start()):
             continue
-        mid_m = _MID.search(text, max(0, m.start() - 90), m.start())
-        mid = mid_m.group(1) if mid_m else ""
+        mid = lower_words_before(text, m.start())
         words = mid.split()
         if words and (words[-1].casefold() in _AS_BAD_PREV or any(w in _AS_BAD_MID for w in words)):
             continue
@@ -292,9 +345,13 @@ def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]
             for name, pos in actors:
                 out.append(Credit(name, pos, None, False, 2, "as-role"))
     # "<Actor>'s <Character> is ..."
-    for m in _POSSESSIVE_PAIR.finditer(text):
-        a_hit = name_after(m.group(1), 0)
-        c_hit = name_after(m.group(2), 0)
-        if a_hit and c_hit and " " in a_hit[0] and c_hit[0] == m.group(2):
-            out.append(Credit(a_hit[0], m.start(), character(c_hit[0]), False, 1, "poss"))
+    for h in hits(lower(text), ("'s ",)):
+        if not text[h + 3 : h + 4].isupper():
+            continue
+        pm = _POSSESSIVE_PAIR.match(text, h + 3)
+        a_hit = name_before(text, h) if pm else None
+        if pm and a_hit and " " in a_hit[0] and a_hit[1] + len(a_hit[0]) == h:
+            c_hit = name_after(pm.group(1), 0)
+            if c_hit and c_hit[0] == pm.group(1):
+                out.append(Credit(a_hit[0], a_hit[1], character(c_hit[0]), False, 1, "poss"))
     return [c for c in out if c.name.casefold() not in STOP]

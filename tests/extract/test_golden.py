@@ -62,6 +62,7 @@ class Score:
             "cast_f1": _f1(*self.cast)[2],
             "char_f1": _f1(*self.chars)[2],
             "mention_f1": _f1(*self.mentions)[2],
+            "mention_rec": _f1(*self.mentions)[1],
             "director": self.director_ok / self.n if self.n else 1.0,
             "cast_order": self.order_ok / self.n if self.n else 1.0,
         }
