@@ -280,6 +280,9 @@ def _headline_list(headline: str) -> str:
     return ""
 
 
+_BODY_TITLE_CHARS = 8000
+
+
 def _title_from_body(
     body: str, titles: KnownTitles, persons: set[str], headline: str = "", *, need: int = 3
 ) -> str | None:
@@ -289,6 +292,15 @@ def _title_from_body(
     first: dict[str, str] = {}
     where: dict[str, int] = {}
     head_words = {w for w in norm_title(headline).split() if len(w) >= 5 and w not in STOP}
+    body = body[:_BODY_TITLE_CHARS]  # a work the article is about is named early and often
+    people_by_word: dict[str, list[str]] = {}
+    for p in persons:
+        if len(p) > 5:
+            people_by_word.setdefault(p.split(" ", 1)[0], []).append(p)
+
+    def names_person(key: str) -> bool:
+        """Whether a person's name stands in ``key`` (checked only where its first word does)."""
+        return any(p in key for w in set(key.split()) for p in people_by_word.get(w, ()))
 
     def add(t: str | None, weight: int, pos: int = 1 << 30) -> None:
         if not t:
@@ -297,7 +309,7 @@ def _title_from_body(
         key = norm_title(t)
         if not key or key in persons or t.split()[0].casefold() in _NOT_TITLE_START:
             return
-        if any(p in key for p in persons if len(p) > 5):
+        if names_person(key):
             return
         counts[key] = counts.get(key, 0) + weight
         first.setdefault(key, t)

@@ -110,7 +110,12 @@ def entry_from_html(html: str, *, url: str | None = None) -> FeedEntry:
 
 
 def content_hash(entry: FeedEntry) -> str:
-    """A stable hash of the item's meaningful content (headline + clean body + link)."""
-    body = clean(entry.content or entry.summary or "").text
+    """A stable hash of the item's content (headline + body + link), to tell an edit from a re-poll.
+
+    It hashes the body as the feed sent it, with runs of white space folded: cleaning HTML here would
+    cost more than everything else an unchanged item needs, and a feed that re-sends the same item sends
+    the same bytes.
+    """
+    body = " ".join((entry.content or entry.summary or "").split())
     payload = "\x1f".join((" ".join((entry.title or "").split()), body, (entry.link or "").strip()))
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
