@@ -11,6 +11,7 @@ from bot.extract.mentions import Mention
 from bot.extract.names import NAME, STOP, KnownNames, norm_name, norm_title
 from bot.extract.people import Credit
 from bot.extract.scan import find_all
+from bot.extract.works import STUDIOS
 from bot.models import CastMember, MentionKind
 from bot.text import franchise_key
 
@@ -92,11 +93,15 @@ def title_possessor(headline: str, body: str, title: str | None) -> str | None:
 
 def _possessor_ok(name: str) -> bool:
     """A possessor that can be a person (not a stop word nor an all-capitals channel like "FX")."""
-    return name.casefold() not in STOP and any(ch.islower() for ch in name)
+    return (
+        name.casefold() not in STOP
+        and name.casefold() not in STUDIOS
+        and any(ch.islower() for ch in name)
+    )
 
 
 _HEADLINE_POSSESSOR = re.compile(
-    rf"(?P<n>{NAME})'s?[ ]+(?:[a-z\-]+[ ]+){{0,3}}(?:film|movie|series|web series|drama|show|farewell|"
+    rf"(?P<n>{NAME})'s?[ ]+(?:(?:[a-z\-]+|TV|OTT)[ ]+){{0,3}}(?:film|movie|series|web series|drama|show|farewell|"
     r"debut|directorial|thriller|comedy|epic|satire|fable|horror|musical|sequel|adaptation|"
     r"documentary|biopic)\b"
 )
@@ -268,4 +273,28 @@ def finish_mentions(
             continue
         m.cast = list(dict.fromkeys(alias_of.get(norm_name(n), n) for n in m.cast))
         out.append(m)
+    return out
+
+
+def full_names(cast: list[CastMember], seen: list[str]) -> list[CastMember]:
+    """A one-word cast name that is the surname (or first name) of exactly one fuller name the
+    article gives elsewhere ("Glover" beside "Donald Glover") becomes that name."""
+    fuller: dict[str, set[str]] = {}
+    for name in seen:
+        parts = name.split()
+        if len(parts) >= 2:
+            for p in (parts[0], parts[-1]):
+                fuller.setdefault(norm_name(p), set()).add(name)
+    have = {norm_name(c.name) for c in cast}
+    out: list[CastMember] = []
+    for c in cast:
+        if " " not in c.name:
+            options = {norm_name(n): n for n in fuller.get(norm_name(c.name), ())}
+            if len(options) == 1:
+                key, name = next(iter(options.items()))
+                if key in have:
+                    continue  # already listed under the full name
+                c = CastMember(name, c.character, c.voice)
+                have.add(key)
+        out.append(c)
     return out

@@ -9,8 +9,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from bot.extract import attribution as attr
 from bot.extract.clean import clean, strip_furniture
 from bot.extract.crew import crew_names, find_director
+from bot.extract.cues import long_parens, performance_subjects, possessive_pairs
 from bot.extract.franchise import franchise_siblings
 from bot.extract.headline import (
+    _ROUNDUP,
     news_title,
     normalise_headline,
     parse_headline,
@@ -43,6 +45,7 @@ from bot.extract.roles import find_credits
 from bot.extract.scan import lower
 from bot.extract.works import cue_titles, list_items, quoted_titles
 from bot.models import Extraction, FeedEntry, MentionedWork, MentionKind
+from bot.text import franchise_key
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,9 @@ MAX_INPUT = (
 )
 _REVIEW_OF = re.compile(r"\breview of\s+(?:the\s+(?:film|movie|series|show|drama)\s+)?", re.I)
 _THE_WORK = re.compile(r"\b(?:the|this) (?:film|movie|series|show|drama|season),?\s+(?=[A-Z\"'])")
+_INTERVIEW = re.compile(
+    r"\b(?:interview|exclusive|in conversation|opens up|speaks|talks|chats?)\b", re.IGNORECASE
+)
 _QUOTED_TITLE = re.compile(r"\"([A-Z0-9][^\"\n]{0,60})\"")
 
 
@@ -58,7 +64,7 @@ def extract(
     entry: FeedEntry,
     *,
     known_people: Mapping[str, Sequence[str]] | None = None,
-    known_titles: Iterable[str] = (),
+    known_titles: Iterable[str] | KnownTitles = (),
 ) -> Extraction:
     """Extract the facts of one feed entry; never raises.
 
@@ -127,14 +133,24 @@ def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extrac
         people = people or [n for n, _p in news_cast(h)]
         mentions.append(Mention(t, MentionKind.ALSO_READ, start, people, url, h))
     credits = [*block_credits, *find_credits(body, skip=block_spans)]
-    crew = {norm_name(n) for n in crew_names(body)}
+    credits += [*possessive_pairs(body), *long_parens(body), *performance_subjects(body)]
+    crew_display = crew_names(body)
+    crew = {norm_name(n) for n in crew_display}
     persons = {norm_name(c.name) for c in credits} | crew
     persons |= {norm_name(c.character) for c in credits if c.character}
     persons |= {norm_name(canon) for _s, _e, canon in known.find_in(body)}
     persons |= {norm_name(n) for n, _p, _c in list_after(head.rest or headline, 0, limit=4)}
     title = head.title
-    if title is None and not _LIST_HEADLINE.search(headline):
-        need = 2 if find_rating(body, headline) is not None else 3
+    is_review_rating = find_rating(body, headline)
+    verdict = verdict_text(body)
+    is_review = decide_review(
+        head, headline, body, rating=is_review_rating, verdict=verdict is not None
+    )
+    body_title_ok = is_review or (
+        _INTERVIEW.search(headline) is not None and _ROUNDUP.search(headline) is None
+    )  # a news item names its work in the headline; an interview may name it only in the body
+    if title is None and body_title_ok and not _LIST_HEADLINE.search(headline):
+        need = 2 if is_review_rating is not None else 3
         elsewhere = {norm_title(t) for _p, t in cue_titles(body, lambda r: norm_name(r) in persons)}
         title = _title_from_body(body, titles, persons | elsewhere, headline, need=need)
     if title:
@@ -180,7 +196,7 @@ def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extrac
 
     title_keys = {norm_title(m.title) for m in mentions}
     if title:
-        title_keys.add(norm_title(title))
+        title_keys.update((norm_title(title), franchise_key(title)))
     credits = [
         c
         for c in credits
@@ -204,12 +220,8 @@ def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extrac
     if director:
         drop.update(norm_name(d) for d in re.split(r",\s*|\s+and\s+", director))
     cast = attr.final_cast(cast, drop, title, mentions, source)
+    cast = attr.full_names(cast, [c.name for c in credits] + sorted(crew_display))
 
-    is_review_rating = find_rating(body, headline)
-    verdict = verdict_text(body)
-    is_review = decide_review(
-        head, headline, body, rating=is_review_rating, verdict=verdict is not None
-    )
     if not is_review and not head.review_shape:
         title = head.title or title
     rating = is_review_rating if is_review else None

@@ -10,9 +10,9 @@ from bot.extract.names import NAME, name_after
 from bot.extract.scan import lower, near
 
 _DIR_LINE = re.compile(
-    r"^[ ]*(?:film[ ]+|series[ ]+)?(?:director|directors|directed by|direction|creator and director|"
-    r"directed and written by|written and directed by|showrunner and director)[ ]*[:\-][ ]*"
-    r"(?P<n>[^\n]{2,120})$",
+    r"(?:^|[|\u2022][ ]*)[ ]*(?:film[ ]+|series[ ]+)?(?:director|directors|directed by|direction|"
+    r"creator and director|directed and written by|written and directed by|showrunner and director)"
+    r"[ ]*[:\-][ ]*(?P<n>[^\n|]{2,120})(?=$|[ ]?\|)",
     re.IGNORECASE | re.MULTILINE,
 )
 _DIRECTED_BY = re.compile(
@@ -34,13 +34,14 @@ _NOT_THE_DIRECTOR = re.compile(
     re.IGNORECASE,
 )
 _DIRECTORIAL = re.compile(
-    rf"(?P<n>{NAME})'s?\s+(?:directorial|(?:second|third|first|latest|new)\s+directorial)",
+    rf"(?P<n>{NAME})'s?\s+(?:directorial|direction\b|(?:second|third|first|latest|new)\s+directorial)",
 )
 _CREW = re.compile(
     r"\b(?:music(?:\s+director)?|music\s+composer|composer|lyrics|lyricist|cinematographer|"
     r"cinematography|DOP|DoP|editor|edited|editing|writer|writers|written|writing|screenplay|dialogues|"
     r"story|produced|producer|producers|co-producer|choreographer|choreography|costume designer|"
-    r"production designer|background score|score|songs|created|creator|showrunner|adapted)"
+    r"production designer|background score|score|songs|created|creator|showrunner|adapted|"
+    r"Created|Written|Produced|Music|Created and written|Co-created)"
     r"(?:\s+(?:is|are|was|were))?(?:\s+by)?\s*[:\-]?\s+(?=[A-Z])",
 )
 _CREW_LINE = re.compile(
@@ -55,7 +56,7 @@ _CREW_LINE = re.compile(
 _CREW_ANCHORS = (
     "music", "composer", "lyric", "cinematograph", "dop", "edit", "writ", "screenplay", "dialogue",
     "story", "produc", "choreograph", "costume", "score", "songs", "created", "creator",
-    "showrunner", "adapted",
+    "showrunner", "adapted", "creat",
 )  # fmt: skip
 
 
@@ -92,9 +93,12 @@ def find_director(
         if other_work_near(m.start()) or _elsewhere(low, m.start()):
             continue
         names = _strict_list(text, m.end())
+        if not names:
+            dm = _DESCRIBED.match(text, m.end())  # "directed by first-timer Kelsey Mann"
+            names = _strict_list(text, dm.end()) if dm else []
         if names:
             return _join(names), 3
-    for m in near(_DIRECTORIAL, text, ("directorial",), before=120, after=20):
+    for m in near(_DIRECTORIAL, text, ("directorial", "direction"), before=120, after=20):
         if other_work_near(m.start()):
             continue
         names = [n for n, _p in list_before(text, m.start("n") + len(m.group("n")))]
@@ -166,9 +170,10 @@ def _join(names: list[str]) -> str:
 _DIRECTED_BY_ANCHORS = ("directed", "helmed", "written and", "mounted")
 _DIRECTOR_X_ANCHORS = ("director", "filmmaker", "helmer", "debut")
 _X_DIRECTS_ANCHORS = ("directs", "helms", "directing", "direct ", "directed")
+_DESCRIBED = re.compile(r"(?:(?:the|a|an)[ ])?(?:[a-z][a-z\-]+[ ]){1,2}(?=[A-Z])")
 _CAPITAL_NEXT = re.compile(r"[ ]+(?:the[ ]+)?[A-Z0-9]")
 _OTHER_WORK_WORDS = re.compile(
-    r"(?:spin-?off|remake|his next|her next|their next|upcoming|another|previous|earlier|"
+    r"(?:spin-?off|remake|original|first season|his next|her next|their next|upcoming|another|previous|earlier|"
     r"last film|debut film|original film|first film|(?:the|an|one|this|that|first|second|third|"
     r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|final|last|opening)[ ]episode(?!s))[^.;]*$"
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.extract.headline import tidy_title, title_run
+from bot.extract.runs import tidy_title, title_run
 from bot.extract.scan import hits, lower
 
 IsPerson = Callable[[str], bool]

@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.extract.names import STOP, UP
+from bot.extract.names import STOP
+from bot.extract.runs import (
+    _FOREIGN_PAREN,
+    _SEASON_WORD,
+    _YEAR_PAREN,
+    tidy_title,
+    title_run,
+)
 
 _DASHES = str.maketrans(
     {"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2015": "-", "\u2018": "'", "\u2019": "'",
@@ -35,7 +42,6 @@ _DESCRIPTOR = re.compile(
     r")[\s,:)]*)+$",
     re.IGNORECASE,
 )
-_YEAR_PAREN = re.compile(r"\(\s*((?:19|20)\d{2})\s*\)")
 # reaction/news words that make "<X> ... review" a news item (a trailer review, a Twitter review ...)
 _REACTION = re.compile(
     r"(?:^|[\s(])(?:trailer|teaser|first[\s-]look|song|twitter|x|netizens?'?|public|audience|fans?'?"
@@ -55,11 +61,9 @@ _QUOTED = re.compile(
     r"(?:^|(?<=[\s(\[:|]))(?P<q>['\"])(?P<t>(?:(?!(?P=q))[^\n]|(?<=\w)'(?=\w)){1,100}?)(?P=q)"
     r"(?=[\s:,.!?;)|\-]|$|'s\b)"
 )
-_SEASON_WORD = re.compile(
-    r"\b(season|part|volume|vol\.?|chapter|book)\s+(\d{1,2}|[ivx]{1,4})\b", re.I
-)
 _NEWS_AFTER_TITLE = re.compile(
-    r"\s+(?:box[\s-]office|trailer|teaser|first[\s-]look|release date|ott release|to release|"
+    r"\s+(?:first reviews?|early reviews?|reviews? (?:are )?out|(?:episodes?|ep\.?)[ ]?\d{1,3}\b|recap|"
+    r"ending explained|box[\s-]office|trailer|teaser|first[\s-]look|release date|ott release|to release|"
     r"twitter review|x review|public review|audience review|song|collection|advance booking|day \d+|"
     r"star cast|cast|shooting|shoot|sequel|poster|bts|promo|glimpse|fans|netizens|music|"
     r"review[\s-]bombing|row|controversy|hit by|reviews are in|reviews|critics)\b",
@@ -87,55 +91,6 @@ _FANS_REVIEW = re.compile(
     r"reacts to|call|hail|praise|slam|are loving|love)\s+(?P<rest>.+)$",
     re.IGNORECASE,
 )
-_CONNECT = frozenset(
-    [
-        "of",
-        "the",
-        "a",
-        "an",
-        "and",
-        "in",
-        "on",
-        "to",
-        "for",
-        "with",
-        "at",
-        "from",
-        "by",
-        "ka",
-        "ki",
-        "ke",
-        "kii",
-        "aur",
-        "se",
-        "hai",
-        "me",
-        "mein",
-        "na",
-        "ni",
-        "no",
-        "ne",
-        "vs",
-        "vs.",
-        "&",
-        "de",
-        "la",
-        "le",
-        "du",
-        "da",
-        "di",
-        "ek",
-        "do",
-        "à",
-        "des",
-        "et",
-        "les",
-        "el",
-        "y",
-    ]
-)
-_ABBR = frozenset(["mr", "mrs", "ms", "dr", "st", "vol", "vs", "jr", "sr", "no"])
-_TITLE_WORD = re.compile(rf"^(?:[{UP}0-9#&'\"(]|[a-z]+[{UP}])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,57 +122,6 @@ def kind_from_words(text: str) -> str | None:
     return None
 
 
-def tidy_title(raw: str) -> tuple[str, int | None]:
-    """Strip quotes, a trailing year in parentheses and stray punctuation; Capitalise "Season N"."""
-    t = raw.strip(" \"'-:|,;.!()")
-    year = None
-    m = _YEAR_PAREN.search(t)
-    if m and t[m.end() :].strip(" )") == "":
-        year = int(m.group(1))
-        t = t[: m.start()]
-    t = t.strip(" \"'-:|,;(")
-    if len(t) >= 2 and t[0] in "'\"" and t[-1] == t[0]:
-        t = t[1:-1]
-    t = _SEASON_WORD.sub(lambda mm: mm.group(1).capitalize() + " " + mm.group(2), t)
-    return t.strip(), year
-
-
-def title_run(text: str, *, max_words: int = 10) -> str | None:
-    """The title-like run at the start of ``text``: Capitalised words, numbers and connectors."""
-    words = text.split("\n", 1)[0].split()
-    out: list[str] = []
-    for w in words[:max_words]:
-        bare = w.strip(',;:!?."')
-        if not bare:
-            break
-        if _TITLE_WORD.match(bare) or (out and bare.casefold() in _CONNECT):
-            out.append(bare)
-            if w.endswith(":") and (bare[:1].isupper() or bare[:1].isdigit()):
-                nxt = words[len(out)] if len(out) < len(words) else ""
-                if nxt[:1].isupper() or nxt[:1].isdigit():
-                    out[-1] = bare + ":"
-                    continue
-            if w.endswith((",", ";", ":", "!", "?", '"')):
-                break
-            if (
-                w.endswith(".")
-                and (len(bare) > 1 or bare.isdigit())
-                and bare.casefold() not in _ABBR
-            ):
-                break
-        else:
-            break
-    while out and (out[-1].casefold() in _CONNECT or out[-1].endswith(":")):
-        if out[-1].endswith(":") and out[-1].casefold().rstrip(":") not in _CONNECT:
-            out[-1] = out[-1].rstrip(":")
-            break
-        out.pop()
-    if not out:
-        return None
-    t = " ".join(out).strip("\"' ")
-    return t or None
-
-
 def _strip_possessor(prefix: str) -> tuple[str, str | None]:
     """ "Amar Kaushik's Stree 2" -> ("Stree 2", "Amar Kaushik")."""
     m = re.match(r"^(?P<who>[^']{2,60}?)'s?\s+(?P<t>.+)$", prefix)
@@ -245,6 +149,11 @@ def parse_headline(raw: str, body: str = "") -> HeadlineInfo:
     h = normalise_headline(raw)
     if not h:
         return HeadlineInfo()
+    if "(" in h:
+        h = _FOREIGN_PAREN.sub("", h)  # "<T> (우리들의 꽃피는 약국): ..." -> the Latin title
+    bm = _BRACKET_REVIEW.match(h)
+    if bm:  # "[Review] <T> ..." reads as "Review: <T> ..."
+        h = f"{bm.group('lead') or ''}Review: {h[bm.end() :]}"
     quoted = _quoted_titles(h)
     # 1. "<T> ... review" with review in the title position
     for m in _REVIEW_AFTER_TITLE.finditer(h):
@@ -275,6 +184,9 @@ def parse_headline(raw: str, body: str = "") -> HeadlineInfo:
         title, year = tidy_title(core)
         ym = _YEAR_PAREN.search(prefix)
         year = year or (int(ym.group(1)) if ym else None)
+        if title and not rest.strip(_GLYPH_CHARS) and not title_like(title):
+            # "<Actor>'s <T> is a quietly furious film about ... - review": the sentence's subject
+            title = _subject_title(title, body) or ""
         if title and len(title.split()) <= 12:
             if kind is None and _SEASON_WORD.search(title):
                 kind = "series"
@@ -296,6 +208,7 @@ def parse_headline(raw: str, body: str = "") -> HeadlineInfo:
             run = title_run(part, max_words=12)
             if run and len(run.split()) < len(part.split()) and part.startswith(run):
                 part = run  # "Review: Grand Hotel Kismet checks in with charm" -> the title run
+            part = longest_in_body(rest, part, body)
             title, year = tidy_title(part)
         return HeadlineInfo(title or None, True, reaction, kind, year, rest)
     # 3. news shapes
@@ -310,18 +223,72 @@ _REACTION_TAIL = re.compile(
 )
 
 
+_BRACKET_REVIEW = re.compile(
+    r"^[\[(](?P<lead>(?:movie|film|series|drama|k-?drama|web series|tv)[ ])?review[\])][ ]*[:|\-]?[ ]*",
+    re.IGNORECASE,
+)
+_GLYPH_CHARS = " \u2605\u2606\u2b50\u00bd*()/0123456789.|-"
+_SUBJECT_CUT = re.compile(
+    r"[ ](?:is|was|are|were|isn't|has|gets|makes|offers|feels|turns|remains)[ ]"
+)
+
+
+def _subject_title(sentence: str, body: str) -> str | None:
+    """The title that opens a verdict sentence ("Mrs is a quietly furious film ...")."""
+    cut = _SUBJECT_CUT.search(sentence)
+    head = sentence[: cut.start()] if cut else sentence
+    run = title_run(head, max_words=10)
+    if not run or run != head.strip(" \"'") or run.casefold() in ("the", "a", "an", "this"):
+        return None
+    return run if not body or run in body else None
+
+
+_DASHES_ONLY = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2015": "-"})
+
+
+def longest_in_body(rest: str, short: str, body: str) -> str:
+    """The longest title-cased prefix of ``rest`` that the body repeats, when longer than ``short``
+    ("Jewel Thief - The Heist Begins runs out ..." -> "Jewel Thief - The Heist Begins")."""
+    if not body or not short:
+        return short
+    words = rest.split()
+    n = len(short.split())
+    if len(words) <= n:
+        return short
+    text = body[:20_000].translate(_DASHES_ONLY)
+    for k in range(min(len(words), n + 8), n, -1):
+        last = words[k - 1].rstrip(",;:.!?")
+        if not last or not (last[:1].isupper() or last[:1].isdigit()) or last != words[k - 1]:
+            continue
+        cand = " ".join(words[:k])
+        if title_run(cand.replace(" - ", " "), max_words=16) != cand.replace(" - ", " "):
+            continue
+        i = text.find(cand)
+        if i >= 0:
+            return body[i : i + len(cand)]  # the body's spelling (its dashes)
+    return short
+
+
 def title_like(text: str) -> bool:
     """True when every word of ``text`` is Capitalised, a number or a title connector."""
     run = title_run(text, max_words=12)
     if run is None or run != text.strip(" \"'"):
         return False
     first = run.split()[0].casefold()
-    return first not in STOP or (first in ("the", "a", "an") and " " in run)
+    return first not in STOP or (first in _TITLE_OPENERS and " " in run)
+
+
+# stop words that often open a title ("Our Blues", "When Life Gives You Tangerines", "My Mister")
+_TITLE_OPENERS = frozenset(
+    "the a an our my your when his her their one two three all no new last first".split()  # noqa: SIM905
+)
 
 
 def news_title(h: str) -> str | None:
     """The work a news headline is about, when its shape makes that clear."""
     h = normalise_headline(h)
+    if _ROUNDUP.search(h):
+        return None  # a lineup, nominations, a tribute: no single work
     m = _TO_STAR_IN.search(h)
     if m:
         rest = m.group("rest")
@@ -371,6 +338,12 @@ def news_title(h: str) -> str | None:
     return None
 
 
+_ROUNDUP = re.compile(
+    r"\b(?:line-?up|nominations|nominees|winners(?: list)?|remembering|tribute|death anniversary|"
+    r"birth anniversary|\d{1,3} (?:films|movies|shows|series|dramas|k-dramas|performances|roles|titles)"
+    r"|(?:film )?festival \d{4}|awards \d{4})\b",
+    re.IGNORECASE,
+)
 _ABOUT = re.compile(r"\s(?:on|about|talks|discusses)\s+(?P<rest>[A-Z0-9].+)$")
 _INTERVIEWISH = re.compile(
     r"\b(?:interview|exclusive|in conversation|opens up|speaks|talks|chat|box office)\b", re.I

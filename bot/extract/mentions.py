@@ -6,8 +6,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from bot.extract.headline import parse_headline, tidy_title, title_run
+from bot.extract.headline import parse_headline
 from bot.extract.names import STOP, KnownTitles, norm_title
+from bot.extract.runs import tidy_title, title_run
 from bot.extract.scan import near
 from bot.models import MentionKind
 from bot.text import franchise_key

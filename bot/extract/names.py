@@ -113,6 +113,8 @@ def clean_name(run: str) -> str | None:
     # cut at the first stop word inside (syllables like "So" in "Han So Hee" do not cut)
     for i, p in enumerate(parts):
         low = p.casefold()
+        if p == "A" and 0 < i < len(parts) - 1 and parts[i + 1][:1].isupper():
+            continue  # an initial without a dot: "Rajesh A Krishnan"
         if i and low in STOP and not (low in NAME_SYLLABLES and p[:1].isupper()):
             parts = parts[:i]
             break
@@ -359,7 +361,7 @@ class KnownTitles:
 _TITLE_CACHE: dict[tuple[int, int], tuple[object, KnownTitles]] = {}
 
 
-def known_titles_index(titles: Iterable[str]) -> KnownTitles:
+def known_titles_index(titles: Iterable[str] | KnownTitles) -> KnownTitles:
     """A :class:`KnownTitles` for ``titles`` (cached for sized collections on identity and size)."""
     if isinstance(titles, KnownTitles):
         return titles

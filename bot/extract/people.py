@@ -59,8 +59,8 @@ _PERSON_NOUN = re.compile(
     r"veterans|superstar|heartthrob|debutant|debutante|idol)\s+(?=[A-Z])"
 )
 _CAST_LINE = re.compile(
-    r"^[ ]*(?:the[ ]+)?(?:main[ ]+|lead[ ]+|star[ ]+|principal[ ]+|voice[ ]+)?(?:cast|starring|stars)"
-    r"(?:[ ]*(?:&|and)[ ]*characters)?[ ]*[:\-][ ]*(?P<items>[^\n]*)$",
+    r"(?:^|[|\u2022][ ]*)[ ]*(?:the[ ]+)?(?:main[ ]+|lead[ ]+|star[ ]+|principal[ ]+|voice[ ]+)?"
+    r"(?:cast|starring|stars)(?:[ ]*(?:&|and)[ ]*characters)?[ ]*[:\-][ ]*(?P<items>[^\n|]*)(?=$|[ ]?\|)",
     re.IGNORECASE | re.MULTILINE,
 )
 _ITEM = re.compile(
@@ -72,7 +72,8 @@ _PAREN = re.compile(
 )
 _PLAYED_BY = re.compile(
     r"(?P<v>[Pp]layed|[Pp]ortrayed|[Ee]ssayed|[Vv]oiced|[Bb]rought alive|[Bb]rought to life)"
-    r"(?:\s+(?:with|in)\s+[^,.;()]{1,60}?)?\s+by\s+(?:(?:a|an|the)\s+)?(?:[a-z\-]+\s+){0,3}"
+    r"(?:\s+(?:with|in)\s+[^.;()]{1,60}?|(?:\s+(?:once|again|now|also|here|brilliantly|superbly|"
+    r"wonderfully|memorably|ably|well))+)?,?\s+by\s+(?:(?:a|an|the)\s+)?(?:[a-z\-]+\s+){0,3}"
 )
 _PLAYED_LEAD = re.compile(
     r",?\s+(?:(?:who is|who's|who was|is|was|are|were)\s+(?:(?:now|also|here)\s+)?)?$",

@@ -31,7 +31,8 @@ from bot.extract.scan import hits, lower, near
 _RANKS = re.compile(
     r"^(?:crown prince|chief state councillor|state councillor|councillor|physician|doctor|dr\.?|"
     r"inspector|sub-inspector|detective|general|lord|officer|constable|sergeant|captain|commander|"
-    r"colonel|lieutenant|professor|prof\.?|judge|minister|commissioner|agent|acp|head constable)\s+"
+    r"colonel|lieutenant|professor|prof\.?|judge|minister|commissioner|agent|acp|head constable|"
+    r"mla|mp|sp|dsp|dcp|sho|si|ips|ias|cm|pm|sarpanch|pradhan|pradhan-ji|master|officer|doctor)\s+"
     r"(?=[A-Z])",
     re.IGNORECASE,
 )
@@ -92,6 +93,25 @@ _LIST_VERB = re.compile(
     r"(?:parts?|roles?|cameos?|turns?)\b)"
 )
 _POSSESSIVE_PAIR = re.compile(rf"({NAME})(?=\s+(?:is|was|remains|gets|goes|has|steals)\b)")
+
+
+_AKA_TAIL = re.compile(r"[ ]+(?:aka|a\.k\.a\.?)[ ]+[^,]{1,30},")
+
+
+def _aka_subject(text: str, pos: int) -> list[tuple[str, int]]:
+    """ "<Actor> aka <X>, the former rapper," ending at ``pos``: the actor."""
+    m = _APPOSITIVE.search(text, max(0, pos - 160), pos)
+    if not m:
+        return []
+    alias = name_before(text, m.end(1))
+    if not alias:
+        return []
+    lead = text[max(0, alias[1] - 12) : alias[1]]
+    k = lead.rfind(" aka ")
+    if k < 0:
+        return []
+    got = name_before(text, alias[1] - (len(lead) - k))
+    return [got] if got and clause_start(text, got[1]) else []
 
 
 def _copulas(text: str) -> list[tuple[int, int]]:
@@ -165,6 +185,8 @@ def subject_before(text: str, pos: int, *, clause: bool = True) -> list[tuple[st
     """
     names = list_before(text, pos)
     if names:
+        if clause and _after_preposition(text, names[0][1]):
+            return []  # "across Brooklyn and Coney Island as ...": objects, not subjects
         for i, (_n, start) in enumerate(names):
             if not clause or clause_start(text, start):
                 return names[i:]
@@ -182,6 +204,15 @@ def subject_before(text: str, pos: int, *, clause: bool = True) -> list[tuple[st
             if clause_start(text, start):
                 return names[i:]
     return []
+
+
+_PREPS = frozenset("in on at across through into from to of with by between among near".split())  # noqa: SIM905
+
+
+def _after_preposition(text: str, start: int) -> bool:
+    """True when the word right before ``start`` is a preposition."""
+    before = text[max(0, start - 12) : start].rstrip().rsplit(" ", 1)[-1]
+    return before.casefold() in _PREPS
 
 
 def clause_start(text: str, start: int) -> bool:
@@ -300,6 +331,15 @@ def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]
     for start, after in _copulas(text):
         a_hit = name_before(text, start)
         c_hit = name_after(text, after)
+        if text[start - 1 : start] == ",":
+            # "<Actor> [aka <X>], the former rapper, is <Character>": the appositive's subject
+            subj = subject_before(text, start) or _aka_subject(text, start)
+            a_hit = subj[-1] if len(subj) == 1 else None
+            after_a = a_hit[1] + len(a_hit[0]) if a_hit else 0
+            if a_hit and not (text[after_a : after_a + 1] == "," or _AKA_TAIL.match(text, after_a)):
+                a_hit = None
+        elif a_hit and text[a_hit[1] + len(a_hit[0]) : start].strip():
+            continue
         if not a_hit or not c_hit or " " not in a_hit[0]:
             continue
         if (
@@ -307,8 +347,9 @@ def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]
             or text[c_hit[1] : c_hit[1] + 3] == " is"
         ):
             continue
-        if text[a_hit[1] + len(a_hit[0]) : start].strip():
-            continue
+        pm = _PAREN.match(text, c_hit[1] + 1) if text[c_hit[1] : c_hit[1] + 2] == " (" else None
+        if pm and " " in pm.group("in"):
+            continue  # "<X> is <Character> (<Actor>)": the parenthesis names the actor
         out.append(Credit(a_hit[0], a_hit[1], character(c_hit[0]), False, 2, "copula"))
     # "<Actor> (<few words>) as <Character>"
     for m in near(_AS, text, (" as", "\nas"), before=0, after=20):
@@ -316,7 +357,11 @@ def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]
             continue
         mid = lower_words_before(text, m.start())
         words = mid.split()
-        if words and (words[-1].casefold() in _AS_BAD_PREV or any(w in _AS_BAD_MID for w in words)):
+        phrasal = "it up" in mid  # "hams it up delightfully as <Character>"
+        if words and (
+            words[-1].casefold() in _AS_BAD_PREV
+            or (not phrasal and any(w in _AS_BAD_MID for w in words))
+        ):
             continue
         if text[max(0, m.start() - 6) : m.start()].casefold().strip() in ("so", "just"):
             continue

@@ -10,6 +10,7 @@ pattern must cover every way it can match (each alternative contains one of them
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -23,14 +24,32 @@ def lower(text: str) -> str:
     return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
 
 
+_LOCAL = threading.local()  # per thread: the text analysed last and its anchor offsets
+
+
+def _offsets(low: str, a: str) -> list[int]:
+    """Offsets of anchor ``a`` in ``low`` (memoised for the text being analysed: many cues share
+    anchors such as "'s " or " is ")."""
+    if getattr(_LOCAL, "text", None) is not low:
+        _LOCAL.text = low
+        _LOCAL.found = {}
+    found: dict[str, list[int]] = _LOCAL.found
+    got = found.get(a)
+    if got is None:
+        got = []
+        i = low.find(a)
+        while i >= 0:
+            got.append(i)
+            i = low.find(a, i + 1)
+        found[a] = got
+    return got
+
+
 def hits(low: str, anchors: Iterable[str]) -> list[int]:
     """Sorted offsets of every occurrence of each anchor in the lower-cased text ``low``."""
     out: list[int] = []
     for a in anchors:
-        i = low.find(a)
-        while i >= 0:
-            out.append(i)
-            i = low.find(a, i + 1)
+        out.extend(_offsets(low, a))
     out.sort()
     return out
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.extract.headline import tidy_title, title_run
 from bot.extract.names import STOP
+from bot.extract.runs import tidy_title, title_run
 from bot.extract.scan import cue_hits, hits, lower
 
 IsPerson = Callable[[str], bool]
@@ -45,7 +45,7 @@ _IN_AFTER = frozenset(
     remember remembered famous known lead debut breakout iconic memorable
     """.split()  # noqa: SIM905
 )
-_STUDIO = frozenset(
+STUDIOS = frozenset(
     """
     netflix disney disney+ hbo fx amazon prime apple hulu zee5 sonyliv jiocinema jiohotstar
     hotstar tvf maddock yrf dharma marvel sony pixar dreamworks a24 amc bbc itv tvn jtbc mbc
@@ -218,7 +218,7 @@ def cue_titles(text: str, is_person: IsPerson) -> list[tuple[int, str]]:
         if not any(w in (_IN_AFTER if low[h + 1] == "i" else _ON_AFTER) for w in prev):
             continue
         poss = text[j : j + 40].split(" ", 1)
-        if poss and poss[0].endswith("'s") and poss[0][:-2].casefold() in _STUDIO:
+        if poss and poss[0].endswith("'s") and poss[0][:-2].casefold() in STUDIOS:
             j += len(poss[0]) + 1  # "in ZEE5's Dhoop Chhaon"
         run = _run_at(text, j)
         if run:
@@ -234,7 +234,7 @@ def cue_titles(text: str, is_person: IsPerson) -> list[tuple[int, str]]:
         k = h
         while k > 0 and (text[k - 1].isalnum() or text[k - 1] in "+-"):
             k -= 1
-        if low[k:h] not in _STUDIO:
+        if low[k:h] not in STUDIOS:
             continue
         run = _run_at(text, j)
         if run:
