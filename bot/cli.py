@@ -15,12 +15,13 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from bot import __version__
 from bot.config import Config, load_config
 from bot.errors import ConfigError, InputError, ReviewBotError, UsageError
 from bot.extract import extract
-from bot.ingest import Ingestor, IngestSummary
+from bot.ingest import Ingestor, IngestSummary, shutdown_extraction_pool
 from bot.sources import Source, read_source
 from bot.storage import Storage, open_storage
 
@@ -33,7 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Follow film and drama review feeds and answer questions about them.",
     )
     parser.add_argument("--version", action="version", version=f"reviewbot {__version__}")
-    parser.add_argument("--config", metavar="PATH", help="TOML config file (see config.example.toml)")
+    parser.add_argument(
+        "--config", metavar="PATH", help="TOML config file (see config.example.toml)"
+    )
     parser.add_argument("--db", metavar="PATH", help="SQLite database file (overrides the config)")
     parser.add_argument(
         "--demo", action="store_true", help="use the bundled demo database of fictional reviews"
@@ -42,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("ingest", help="store feed files, feed URLs or article files")
-    p.add_argument("sources", nargs="+", metavar="SOURCE", help="feed file, feed URL, .txt or .html")
+    p.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="feed file, feed URL, .txt or .html"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
 
     p = sub.add_parser("extract", help="show what would be extracted from a file, without storing")
@@ -113,7 +118,9 @@ class _Progress:
             return
         width = 30
         filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r{self.label[:40]:40} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        sys.stderr.write(
+            f"\r{self.label[:40]:40} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        )
         sys.stderr.flush()
         self.shown = True
 
@@ -136,7 +143,9 @@ async def cmd_ingest(args: argparse.Namespace, config: Config) -> int:
             ingestor = Ingestor(storage)
             for source in sources:
                 progress = _Progress(source.label, not args.quiet)
-                summary = await ingestor.ingest_entries(source.key, source.entries, progress=progress)
+                summary = await ingestor.ingest_entries(
+                    source.key, source.entries, progress=progress
+                )
                 progress.close()
                 for error in summary.errors:
                     print(f"reviewbot: {error}", file=sys.stderr)
@@ -219,7 +228,9 @@ async def cmd_db(args: argparse.Namespace, config: Config) -> int:
         finally:
             await database.close()
         if applied:
-            print(f"Upgraded {path} from schema {before} to {applied[-1]} ({len(applied)} step(s)).")
+            print(
+                f"Upgraded {path} from schema {before} to {applied[-1]} ({len(applied)} step(s))."
+            )
         else:
             print(f"{path} is up to date (schema {before}).")
         return 0
@@ -239,6 +250,13 @@ async def cmd_run(args: argparse.Namespace, config: Config) -> int:
     from bot.client import run_bot
 
     return await run_bot(config, _db_path(args, config), sync_only=args.command == "sync")
+
+
+async def _run(command: Any, args: argparse.Namespace, config: Config) -> int:
+    try:
+        return int(await command(args, config))
+    finally:
+        await shutdown_extraction_pool()
 
 
 _COMMANDS = {
@@ -268,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        return asyncio.run(_COMMANDS[args.command](args, config))
+        return asyncio.run(_run(_COMMANDS[args.command], args, config))
     except (UsageError, ConfigError) as exc:
         return _fail(str(exc), 2)
     except ReviewBotError as exc:

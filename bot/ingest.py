@@ -9,17 +9,22 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from multiprocessing import get_context
 
 from bot.errors import ReviewBotError
-from bot.extract import content_hash, extract
+from bot.extract import KnownNames, KnownTitles, content_hash, extract
 from bot.models import Extraction, FeedEntry, IngestResult
 from bot.storage.base import IngestItem, Storage
 
 log = logging.getLogger(__name__)
 
-BATCH = 64  # entries extracted per worker-thread hop; known names refresh between batches
+BATCH = 64  # entries extracted per hop off the loop; known names refresh between batches
+POOL_MIN = 48  # a batch at least this large is shared among the extraction processes
 
 Progress = Callable[[int, int], None]
 
@@ -85,14 +90,83 @@ def _extract_batch(
     return [extract(e, known_people=known_people, known_titles=titles) for e in entries]
 
 
+# In an extraction worker process: the known-name indexes of the last data version seen, so that a
+# worker builds them once per version rather than once per batch.
+_WORKER_KNOWN: tuple[int, KnownNames, KnownTitles] | None = None
+
+
+def _extract_in_worker(
+    entries: Sequence[FeedEntry],
+    version: int,
+    known_people: Mapping[str, Sequence[str]],
+    known_titles: Sequence[str],
+) -> list[Extraction]:
+    global _WORKER_KNOWN
+    if _WORKER_KNOWN is None or _WORKER_KNOWN[0] != version:
+        _WORKER_KNOWN = (version, KnownNames(known_people), KnownTitles(known_titles))
+    _, names, titles = _WORKER_KNOWN
+    return [extract(e, known_people=names, known_titles=titles) for e in entries]
+
+
+_POOL: ProcessPoolExecutor | None = None  # shared by every Ingestor of the process
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        # spawn, not fork: the parent runs threads (the database connection, the event loop)
+        _POOL = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+    return _POOL
+
+
+async def shutdown_extraction_pool() -> None:
+    """Stop the extraction processes, if any were started (at the end of a run)."""
+    global _POOL
+    if _POOL is not None:
+        pool, _POOL = _POOL, None
+        await asyncio.to_thread(pool.shutdown)
+
+
+def default_workers() -> int:
+    """Extraction processes for large batches: one per core, at most 4 (0 on a single core)."""
+    cores = os.cpu_count() or 1
+    return 0 if cores < 2 else min(cores, 4)
+
+
 class Ingestor:
     """Stores feed entries with their extracted facts; one per storage."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, *, workers: int | None = None) -> None:
+        """``workers``: processes that extract large batches in parallel (None: one per core; 0:
+        extract in a thread). Extraction is pure CPU work, so processes also keep it from holding
+        the event loop's interpreter lock; small batches (a typical poll) stay in a thread."""
         self.storage = storage
+        self.workers = default_workers() if workers is None else workers
         self._known_version: int | None = None
         self._known_people: dict[str, list[str]] = {}
         self._known_titles: list[str] = []
+
+    async def _extract(self, entries: list[FeedEntry]) -> list[Extraction]:
+        people, titles = await self._known()
+        if self.workers < 2 or len(entries) < POOL_MIN:
+            return await asyncio.to_thread(_extract_batch, entries, people, titles)
+        pool = _pool(self.workers)
+        loop = asyncio.get_running_loop()
+        size = -(-len(entries) // self.workers)
+        chunks = [entries[i : i + size] for i in range(0, len(entries), size)]
+        version = self._known_version or 0
+        try:
+            parts = await asyncio.gather(
+                *(
+                    loop.run_in_executor(pool, _extract_in_worker, chunk, version, people, titles)
+                    for chunk in chunks
+                )
+            )
+        except BrokenProcessPool:
+            log.warning("an extraction process died; extracting this batch in a thread instead")
+            await shutdown_extraction_pool()
+            return await asyncio.to_thread(_extract_batch, entries, people, titles)
+        return [extraction for part in parts for extraction in part]
 
     async def _known(self) -> tuple[dict[str, list[str]], list[str]]:
         version = await self.storage.data_version()
@@ -122,10 +196,7 @@ class Ingestor:
                 else:
                     todo.append((entry, key, digest))
             if todo:
-                people, titles = await self._known()
-                extractions = await asyncio.to_thread(
-                    _extract_batch, [t[0] for t in todo], people, titles
-                )
+                extractions = await self._extract([t[0] for t in todo])
                 items = [
                     (feed_key, key, digest, entry, extraction)
                     for (entry, key, digest), extraction in zip(todo, extractions, strict=True)
