@@ -39,8 +39,6 @@ class Context:
         if self.title:
             self.main_pos = _find_all(self.body, self.title)
         for i, m in enumerate(self.mentions):
-            if m.kind is MentionKind.ALSO_READ:
-                continue
             for p in _find_all(self.body, m.title):
                 self.spans.append((p, p + len(m.title), i))
         self.spans.sort()
@@ -65,9 +63,19 @@ class Context:
         """True when a director cue at ``pos`` sits after another work's title in its sentence."""
         s, _e = sentence_at(self.starts, self.body, pos)
         return any(
-            s <= a and b <= pos and not any(b <= p < pos for p in self.main_pos)
+            s <= a
+            and b <= pos
+            and not any(b <= p < pos for p in self.main_pos)
+            and not _SOURCE_BEFORE.search(self.body, max(s, a - 50), a)
             for a, b, _i in self.spans
         )
+
+
+# "adapted from the web novel <T> by X, and directed by Y": the source is no other production
+_SOURCE_BEFORE = re.compile(
+    r"(?:adapted from|based on|inspired by|adaptation of)[ ](?:(?:the|a|an|his|her|their)[ ])?"
+    r"(?:[\w\-]+[ ]){0,3}$"
+)
 
 
 def title_possessor(headline: str, body: str, title: str | None) -> str | None:
@@ -77,18 +85,27 @@ def title_possessor(headline: str, body: str, title: str | None) -> str | None:
     short = title.split(":", 1)[0].strip()
     for text, t in ((headline, title), (body, title), (body, short)):
         for p in _find_all(text, t):
-            before = text[max(0, p - 3) : p]
+            lead = _LOWER_LEAD.search(text, max(0, p - 40), p)  # "'s historical epic <T>"
+            q = lead.start() if lead else p
+            before = text[max(0, q - 3) : q]
             cut = 3 if before.endswith("'s ") else 2 if before.endswith("s' ") else 0
+            p = q
             if cut:
                 names = list_before(text, p - cut)
                 if names and _possessor_ok(names[-1][0]):
                     return names[-1][0]
-    m = _HEADLINE_POSSESSOR.search(headline)
-    if m:
-        got = list_before(headline, m.start() + len(m.group("n")))
-        if got and _possessor_ok(got[-1][0]):
-            return got[-1][0]
+    for text in (headline, body[:_POSSESSOR_SCAN]):
+        for m in _HEADLINE_POSSESSOR.finditer(text):
+            got = list_before(text, m.start() + len(m.group("n")))
+            if got and _possessor_ok(got[-1][0]) and (text is headline or " " in got[-1][0]):
+                return got[-1][0]
     return None
+
+
+_POSSESSOR_SCAN = 3000  # "Kiran Rao's second feature ..." comes early in a review
+_LOWER_LEAD = re.compile(
+    r"(?<=[A-Za-z]'s )(?:[a-z][\w\-]*[ ]){1,3}$|(?<=s' )(?:[a-z][\w\-]*[ ]){1,3}$"
+)
 
 
 def _possessor_ok(name: str) -> bool:
@@ -103,7 +120,7 @@ def _possessor_ok(name: str) -> bool:
 _HEADLINE_POSSESSOR = re.compile(
     rf"(?P<n>{NAME})'s?[ ]+(?:(?:[a-z\-]+|TV|OTT)[ ]+){{0,3}}(?:film|movie|series|web series|drama|show|farewell|"
     r"debut|directorial|thriller|comedy|epic|satire|fable|horror|musical|sequel|adaptation|"
-    r"documentary|biopic)\b"
+    r"documentary|biopic|feature|saga)\b"
 )
 
 

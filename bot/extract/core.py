@@ -7,9 +7,17 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from bot.extract import attribution as attr
+from bot.extract.charnames import org_or_phrase, refine_characters
 from bot.extract.clean import clean, strip_furniture
 from bot.extract.crew import crew_names, find_director
-from bot.extract.cues import long_parens, performance_subjects, possessive_pairs
+from bot.extract.cues import (
+    ensemble_lists,
+    headline_performers,
+    long_parens,
+    performance_subjects,
+    possessive_pairs,
+    role_noun_pairs,
+)
 from bot.extract.franchise import franchise_siblings
 from bot.extract.headline import (
     _ROUNDUP,
@@ -39,7 +47,13 @@ from bot.extract.names import (
     norm_name,
     norm_title,
 )
-from bot.extract.people import Credit, cast_block, find_aliases, headline_people, news_cast
+from bot.extract.people import (
+    Credit,
+    cast_block,
+    find_aliases,
+    headline_people,
+    news_cast,
+)
 from bot.extract.rating import find_rating
 from bot.extract.roles import find_credits
 from bot.extract.scan import lower
@@ -134,6 +148,7 @@ def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extrac
         mentions.append(Mention(t, MentionKind.ALSO_READ, start, people, url, h))
     credits = [*block_credits, *find_credits(body, skip=block_spans)]
     credits += [*possessive_pairs(body), *long_parens(body), *performance_subjects(body)]
+    credits += [*ensemble_lists(body), *role_noun_pairs(body)]
     crew_display = crew_names(body)
     crew = {norm_name(n) for n in crew_display}
     persons = {norm_name(c.name) for c in credits} | crew
@@ -160,11 +175,13 @@ def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extrac
     hp_credits = headline_people(head.rest) if head.review_shape else []
     if not head.review_shape:
         hp_credits = [Credit(n, p, strength=2, cue="headline") for n, p in news_cast(headline)]
+        if not hp_credits and head.title:
+            hp_credits = headline_performers(headline)
     for c in hp_credits:
         c.pos = -10_000 + c.pos
         if c.cue != "headline-poss":
             c.cue = "headline"
-    credits = hp_credits + credits
+    credits = [c for c in hp_credits + credits if not org_or_phrase(c.name, body)]
     starts = sentence_starts(body)
     credited = [c for c in credits if c.cue not in ("paren-rev",)]
     for start, end, canon in known.find_in(body):
@@ -221,6 +238,7 @@ def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extrac
         drop.update(norm_name(d) for d in re.split(r",\s*|\s+and\s+", director))
     cast = attr.final_cast(cast, drop, title, mentions, source)
     cast = attr.full_names(cast, [c.name for c in credits] + sorted(crew_display))
+    cast = refine_characters(cast, body, [headline, *(m.title for m in mentions)])
 
     if not is_review and not head.review_shape:
         title = head.title or title

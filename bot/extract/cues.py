@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
-from bot.extract.names import NAME, STOP, name_after, name_before
-from bot.extract.people import Credit
-from bot.extract.roles import clause_start
-from bot.extract.scan import hits, lower
+from bot.extract.lists import list_after, list_before
+from bot.extract.names import NAME, NAME_RE, STOP, clean_name, name_after, name_before
+from bot.extract.people import HEADLINE_VERBS, Credit, _crew_before
+from bot.extract.roles import character, clause_start
+from bot.extract.scan import hits, lower, near
 
 _WORK_WORDS = frozenset(
     """
@@ -44,6 +45,7 @@ _PAREN_LONG = re.compile(
 _PERF = re.compile(
     r"[ ](?:is|was)?[ ]?(?:shines|sizzles|impresses|excels|dazzles|sparkles|stands out|steals|"
     r"shoulders|carries|anchors|nails|hams|chews|provides|makes the most|turns in|puts in|"
+    r"makes (?:a|an) (?:strong|lasting|solid|big|real|memorable|vivid) (?:impression|mark)|"
     r"holds (?:his|her|their) own|is (?:hilarious|superb|excellent|terrific|brilliant|wonderful|"
     r"outstanding|fantastic|effective|convincing|solid|a revelation|a delight|a hoot|riveting|"
     r"magnetic|menacing|charming|wasted|miscast|underused|compelling|affecting|heartbreaking|"
@@ -126,7 +128,13 @@ def long_parens(text: str) -> list[Credit]:
             continue
         if tail and not any(ch.isalpha() for ch in tail):
             continue  # "(Seoul Station, 1988)"
+        if tail.lstrip().startswith(",") and not any(
+            w[:1].islower() and w not in ("and", "of", "the", "in") for w in tail.split()
+        ):
+            continue  # "(Hotel Del Luna, Start-Up)": a list of works, not an actor
         before = name_before(text, h)
+        if before and _crew_before(text, before[1]):
+            continue  # "Director Oh Choong-hwan (Hotel Del Luna, ...)": a filmography
         if before and text[before[1] + len(before[0]) : h].strip() == "":
             if any(w.casefold() in _ORG_WORDS for w in before[0].split()):
                 continue
@@ -159,4 +167,87 @@ def performance_subjects(text: str) -> list[Credit]:
         if any(w.casefold() in _ORG_WORDS for w in got[0].split()):
             continue
         out.append(Credit(got[0], got[1], None, False, 1, "perf"))
+    return out
+
+
+_ENSEMBLE_LEAD = (
+    "newcomers", "actors", "actresses", "cast", "ensemble", "who play", "kids", "children",
+    "youngsters", "players", "stars", "co-stars", "supporting",
+)  # fmt: skip
+
+
+def ensemble_lists(text: str) -> list[Credit]:
+    """ "the ten newcomers who play the team: A, B, C and D", "the kids - A, B, C - are ...": an
+    ensemble introduced by a cast noun before a colon or a dash (three or more names)."""
+    out: list[Credit] = []
+    low = lower(text)
+    for h in hits(low, (": ", " - ", " \u2014 ")):
+        lead = low[max(0, h - 90) : h]
+        cut = max(lead.rfind(". "), lead.rfind("\n"))
+        lead = lead[cut + 1 :]
+        if not any(w in lead for w in _ENSEMBLE_LEAD):
+            continue
+        start = h + (2 if low[h] == ":" else 3)
+        names = list_after(text, start, limit=16)
+        if len(names) < 3:
+            continue
+        for name, pos, char in names:
+            out.append(Credit(name, pos, character(char) if char else None, False, 2, "starring"))
+    return out
+
+
+def headline_performers(headline: str) -> list[Credit]:
+    """News headlines that judge a performance: "... : <A> goes feral in ..., but it's <B> who
+    steals the show" -> A, B (two-word names or longer, followed by a performance verb)."""
+    out: list[Credit] = []
+    for m in NAME_RE.finditer(headline):
+        name = clean_name(m.group())
+        if not name or " " not in name:
+            continue
+        after = headline[m.end() :].lstrip(" ,")
+        if after.startswith("who "):
+            after = after[4:]
+        verb = after.split(" ", 1)[0].casefold().strip(",")
+        if verb in HEADLINE_VERBS or verb in ("goes", "turns", "looks", "roars", "rages"):
+            out.append(Credit(name, m.start() + m.group().find(name), strength=2, cue="headline"))
+    return out
+
+
+_ROLE_NOUN = re.compile(
+    rf"(?P<a>{NAME})[ ](?:is|was|plays)[ ](?:the|his|her|their)[ ](?:[a-z\-]+[ ]){{0,2}}?"
+    r"(?:villain|antagonist|hero|heroine|protagonist|lead|mother|father|wife|husband|brother|"
+    r"sister|daughter|son|boss|mentor|rival|girlfriend|boyfriend|killer|cop|detective|tycoon|"
+    rf"gangster|don|mastermind),[ ](?P<c>{NAME})(?=[,.;])"
+)
+_RESPECTIVELY = re.compile(rf"[ ]as[ ](?P<c1>{NAME})[ ]and[ ](?P<c2>{NAME})(?:,)?[ ]respectively\b")
+
+
+def role_noun_pairs(text: str) -> list[Credit]:
+    """ "<Actor> is the villain, <Character>." and "<A> and <B> ... as <X> and <Y> respectively"."""
+    out: list[Credit] = []
+    for m in near(_ROLE_NOUN, text, (" is the ", " is his ", " is her ", " was the ", " plays the",
+                                     " plays his ", " plays her "), before=60, after=80):  # fmt: skip
+        actor = name_after(m.group("a"), 0)
+        char = name_after(m.group("c"), 0)
+        if actor and char and " " in actor[0] and actor[1] == len(m.group("a")):
+            start = m.start("a") + m.group("a").find(actor[0])
+            if clause_start(text, start):
+                out.append(Credit(actor[0], start, character(char[0]), False, 3, "copula"))
+    for m in near(_RESPECTIVELY, text, ("respectively",), before=120, after=20):
+        actors = list_before(text, m.start())
+        if len(actors) != 2:
+            # "<A> and <B> reprise their roles as X and Y respectively": names before the verb
+            lead = text[max(0, m.start() - 120) : m.start()]
+            k = lead.rfind(" and ")
+            actors = []
+            if k >= 0:
+                j = max(0, m.start() - 120) + k
+                second = name_after(text, j + 5)
+                first = name_before(text, j)
+                if first and second:
+                    actors = [first, (second[0], second[1] - len(second[0]))]
+        chars = [name_after(m.group("c1"), 0), name_after(m.group("c2"), 0)]
+        if len(actors) == 2 and all(chars):
+            for (name, pos), c in zip(actors, chars, strict=True):
+                out.append(Credit(name, pos, character(c[0]) if c else None, False, 3, "as"))
     return out

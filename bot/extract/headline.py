@@ -19,6 +19,12 @@ from bot.extract.runs import (
     tidy_title,
     title_run,
 )
+from bot.extract.titlecase import (
+    longest_in_body,
+    quoted_title_like,
+    shrink_to_body,
+    title_like,
+)
 
 _DASHES = str.maketrans(
     {"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2015": "-", "\u2018": "'", "\u2019": "'",
@@ -70,7 +76,7 @@ _NEWS_AFTER_TITLE = re.compile(
     re.IGNORECASE,
 )
 _TO_STAR_IN = re.compile(
-    r"\b(?:to star in|to headline|to lead|starring in|join(?:s|ed)? the cast of|cast in|roped in for|"
+    r"\b(?:to star in|to headline|to lead|starring in|(?:to )?reunite in|(?:to )?appear in|join(?:s|ed)? the cast of|cast in|roped in for|"
     r"signs? on for|signed for|boards?|team up for|reunite for|to play [^,]{1,40} in|in talks for)\s+"
     r"(?P<rest>.+)$",
     re.IGNORECASE,
@@ -209,6 +215,7 @@ def parse_headline(raw: str, body: str = "") -> HeadlineInfo:
             if run and len(run.split()) < len(part.split()) and part.startswith(run):
                 part = run  # "Review: Grand Hotel Kismet checks in with charm" -> the title run
             part = longest_in_body(rest, part, body)
+            part = shrink_to_body(part, body)
             title, year = tidy_title(part)
         return HeadlineInfo(title or None, True, reaction, kind, year, rest)
     # 3. news shapes
@@ -243,47 +250,6 @@ def _subject_title(sentence: str, body: str) -> str | None:
     return run if not body or run in body else None
 
 
-_DASHES_ONLY = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2015": "-"})
-
-
-def longest_in_body(rest: str, short: str, body: str) -> str:
-    """The longest title-cased prefix of ``rest`` that the body repeats, when longer than ``short``
-    ("Jewel Thief - The Heist Begins runs out ..." -> "Jewel Thief - The Heist Begins")."""
-    if not body or not short:
-        return short
-    words = rest.split()
-    n = len(short.split())
-    if len(words) <= n:
-        return short
-    text = body[:20_000].translate(_DASHES_ONLY)
-    for k in range(min(len(words), n + 8), n, -1):
-        last = words[k - 1].rstrip(",;:.!?")
-        if not last or not (last[:1].isupper() or last[:1].isdigit()) or last != words[k - 1]:
-            continue
-        cand = " ".join(words[:k])
-        if title_run(cand.replace(" - ", " "), max_words=16) != cand.replace(" - ", " "):
-            continue
-        i = text.find(cand)
-        if i >= 0:
-            return body[i : i + len(cand)]  # the body's spelling (its dashes)
-    return short
-
-
-def title_like(text: str) -> bool:
-    """True when every word of ``text`` is Capitalised, a number or a title connector."""
-    run = title_run(text, max_words=12)
-    if run is None or run != text.strip(" \"'"):
-        return False
-    first = run.split()[0].casefold()
-    return first not in STOP or (first in _TITLE_OPENERS and " " in run)
-
-
-# stop words that often open a title ("Our Blues", "When Life Gives You Tangerines", "My Mister")
-_TITLE_OPENERS = frozenset(
-    "the a an our my your when his her their one two three all no new last first".split()  # noqa: SIM905
-)
-
-
 def news_title(h: str) -> str | None:
     """The work a news headline is about, when its shape makes that clear."""
     h = normalise_headline(h)
@@ -292,6 +258,11 @@ def news_title(h: str) -> str | None:
     m = _TO_STAR_IN.search(h)
     if m:
         rest = m.group("rest")
+        for s, _e, q in _quoted_titles(rest):
+            if quoted_title_like(q) and not re.search(r"[;:|]", rest[:s]):
+                return tidy_title(q)[
+                    0
+                ]  # "... to reunite in <writer>'s romance 'Genie, Make a Wish'"
         # skip descriptors: "new romance drama", "Netflix's upcoming thriller", "K-drama"
         words = rest.split()
         i = 0
@@ -313,7 +284,7 @@ def news_title(h: str) -> str | None:
     if m:
         return tidy_title(_strip_possessor(m.group("t"))[0])[0]
     for _s, _e, q in _quoted_titles(h):
-        if title_like(q):
+        if quoted_title_like(q):
             return tidy_title(q)[0]
     m = _NEWS_AFTER_TITLE.search(h)
     if m and m.start() > 0:

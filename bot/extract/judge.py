@@ -38,7 +38,8 @@ _LIST_HEADLINE = re.compile(
 )
 _VERDICT = re.compile(
     r"^[ ]*(?:the[ ]+)?(?:final[ ]+|our[ ]+|bottom[ ]+line[ ]*|the[ ]+)?(?:verdict|final word|"
-    r"bottom line|conclusion|the last word|final thoughts)[ ]*[:\-][ ]*(?P<v>[^\n]+)$",
+    r"bottom line|conclusion|the last word|final thoughts|call|take|takeaway)[ ]*[:\-][ ]*"
+    r"(?P<v>[^\n]+)$",
     re.IGNORECASE | re.MULTILINE,
 )
 _SCAN = 60_000  # characters of body weighed (reviews are far shorter)
@@ -209,7 +210,9 @@ def verdict_text(text: str) -> str | None:
     return None
 
 
-_VERDICT_ANCHORS = ("verdict", "final word", "bottom line", "conclusion", "last word", "thoughts")
+_VERDICT_ANCHORS = (
+    "verdict", "final word", "bottom line", "conclusion", "last word", "thoughts", "call", "take",
+)  # fmt: skip
 
 
 def guess_kind(head: HeadlineInfo, body: str) -> str | None:

@@ -81,6 +81,8 @@ VERBISH = _words(
 )
 
 _POSSESSIVE = re.compile(r"'s?$")
+# a hyphenated Korean given name ("Choong-hwan", "Ae-sun"): a syllable before it is a family name
+_KOREAN_GIVEN = re.compile(r"[A-Z][a-z]{1,5}-[a-z]{1,5}(?:'s)?$")
 
 
 def strip_possessive(name: str) -> str:
@@ -107,8 +109,10 @@ def clean_name(run: str) -> str | None:
     # drop leading stop words ("Also Noh Sang Hyun" -> "Noh Sang Hyun"), but keep a short
     # syllable that starts a three-part Korean name ("Do Hyeon Seo")
     while parts and parts[0].casefold().rstrip(".") in STOP:
-        if parts[0].casefold() in NAME_SYLLABLES and len(parts) >= 3:
-            break
+        if parts[0].casefold() in NAME_SYLLABLES and (
+            len(parts) >= 3 or (len(parts) == 2 and _KOREAN_GIVEN.match(parts[1]))
+        ):
+            break  # "Do Hyeon Seo", "Oh Choong-hwan": a family name, not a stop word
         parts.pop(0)
     # cut at the first stop word inside (syllables like "So" in "Han So Hee" do not cut)
     for i, p in enumerate(parts):
@@ -138,6 +142,13 @@ def clean_name_backward(run: str) -> str | None:
             break
     for i in range(len(parts) - 1, -1, -1):
         if parts[i].casefold().rstrip(".") in STOP:
+            if (
+                parts[i].casefold() in NAME_SYLLABLES
+                and i + 1 < len(parts)
+                and _KOREAN_GIVEN.match(parts[i + 1])
+            ):
+                parts = parts[i:]  # "Director Oh Choong-hwan": "Oh" is the family name
+                break
             parts = parts[i + 1 :]
             break
     return clean_name(" ".join(parts)) if parts else None

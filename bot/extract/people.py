@@ -80,7 +80,7 @@ _PLAYED_LEAD = re.compile(
     re.IGNORECASE,
 )
 _PLAYS = re.compile(
-    r"\s(?P<v>plays|play|played|portrays|portray|portrayed|essays|essayed|is cast as|was cast as|"
+    r"\s(?:(?:will|would|is set to|is to|is going to)\s+)?(?P<v>plays|play|played|portrays|portray|portrayed|essays|essayed|is cast as|was cast as|"
     r"reprises (?:his|her|their) role as|reprises the role of|steps into the shoes of|voices|voiced|"
     r"lends (?:his|her|their) voice to|lent (?:his|her|their) voice to|lends voice to|"
     r"provides the voice of|is the voice of)(?!\s+(?:by|out|along|up|havoc|like|well|safe|it|on|with|"
@@ -209,7 +209,7 @@ _CASTISH = frozenset(
     ]
 )
 _NEWS_STAR = re.compile(
-    r"\s(?:to star in|to headline|to lead|to play|star in|stars in|join the cast|joins the cast|"
+    r"\s(?:to (?=reunite|team up|come together)|)(?:to star in|to headline|to lead|to play|star in|stars in|join the cast|joins the cast|"
     r"joins|join|have been cast|has been cast|roped in|team up|reunite|come together|"
     r"are set to|is set to|will star|will be seen|to feature)\b",
     re.IGNORECASE,
@@ -308,7 +308,7 @@ def cast_block(text: str) -> tuple[list[Credit], list[tuple[int, int]]]:
 def news_cast(text: str) -> list[tuple[str, int]]:
     """Names announced for a work: "<A>, <B> and <C> to star in ..." (news shapes)."""
     out: list[tuple[str, int]] = []
-    for m in near(_NEWS_STAR, text, _NEWS_STAR_ANCHORS, before=2, after=40):
+    for m in near(_NEWS_STAR, text, _NEWS_STAR_ANCHORS, before=5, after=40):
         out.extend(list_before(text, m.start()))
     return out
 
@@ -334,17 +334,29 @@ def headline_people(rest: str) -> list[Credit]:
             return [Credit(n, p, strength=3, cue="headline-poss") for n, p, _c in lead]
         if len(lead) == 1:
             char = name_after(nxt, 0)
+            if char and _WORK_NOUN_AFTER.match(nxt, char[1]):
+                # "<Director>'s Tihar jail drama is ...": a maker's work, not a character
+                return [Credit(last_name, last_pos, strength=3, cue="headline-poss")]
+            if char and any(w.casefold() in _CHAR_VERBS for w in char[0].split()):
+                words = char[0].split()
+                cut = next(i for i, w in enumerate(words) if w.casefold() in _CHAR_VERBS)
+                char = (" ".join(words[:cut]), 0) if cut else None
             return [
                 Credit(last_name, last_pos, char[0] if char else None, strength=2, cue="headline")
             ]
         return []
     verb = after.strip().split(" ", 1)[0].casefold().strip(",")
-    if verb in _HEADLINE_VERBS and len(lead) >= 1:
+    if verb in HEADLINE_VERBS and len(lead) >= 1:
         return [Credit(n, p, strength=2, cue="headline") for n, p, _c in lead]
     return out
 
 
-_HEADLINE_VERBS = frozenset(
+_WORK_NOUN_AFTER = re.compile(
+    r"(?:[ ][a-z][\w\-]*){0,2}?[ ](?:drama|film|movie|series|show|thriller|saga|comedy|epic|"
+    r"debut|biopic|docuseries|adaptation|sequel|prequel|procedural|horror|romance|musical)\b"
+)
+_CHAR_VERBS = frozenset("is are was were has have gets makes returns".split())  # noqa: SIM905
+HEADLINE_VERBS = frozenset(
     [
         "shine",
         "shines",

@@ -20,6 +20,7 @@ _NUM = r"(?:\d{1,2}(?:\.\d{1,2})?|zero|one|two|three|four|five|six|seven|eight|n
 _HALF = r"(?:\s*(?:-|and)?\s*(?:a\s+)?half|\s*½)"
 _CUE = re.compile(
     r"\b(?:rating|rated|ratings|our (?:score|verdict)|score|verdict|stars?|we give|i give|gets|"
+    r"give it|gives it|going with|"
     r"out of)\b|★|⭐",
     re.IGNORECASE,
 )
@@ -32,7 +33,8 @@ _NOT_OURS = re.compile(
 
 # "3.5/5", "7 / 10", "8.5 out of 10", "4 on 5"
 _FRACTION = re.compile(
-    rf"(?P<n>{_NUM})(?P<h>{_HALF})?\s*(?:/|out of|on)\s*(?P<d>5|10|five|ten)(?![\w/.]\d)",
+    rf"(?P<n>{_NUM})(?P<h>{_HALF})?\s*(?:/|(?:stars?\s+)?(?:out of|on))\s*(?P<d>5|10|five|ten)"
+    r"(?![\w/.]\d)",
     re.IGNORECASE,
 )
 # "3.5 stars", "three and a half stars", "4 (Four) stars", "3-star"

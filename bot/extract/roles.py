@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from bot.extract.described import described_name_after, lower_words_before
 from bot.extract.lists import list_after, list_before
 from bot.extract.names import NAME, STOP, name_after, name_before
 from bot.extract.people import (
@@ -36,10 +37,6 @@ _RANKS = re.compile(
     r"(?=[A-Z])",
     re.IGNORECASE,
 )
-_CLAUSE_END = re.compile(
-    r",(?![ ][a-z])|[.;:!?()\[\]\n]| - | (?:who|whose|which|and|but|while|in|on|with|to)\b"
-)
-_DET = re.compile(r"(?:(?i:the|a|an|his|her|their|its)|[A-Z][\w\-]*'s)\s+")
 _APPOSITIVE = re.compile(
     rf"({NAME}),\s+(?:[a-z][^,.;()]{{0,90}}|[A-Z][^,.;()]{{0,40}}'s[^,.;()]{{1,60}}),\s*$"
 )
@@ -144,32 +141,6 @@ _PLAYS_ANCHORS = (
 )  # fmt: skip
 
 
-_WORDISH = frozenset("_-'")
-
-
-def lower_words_before(text: str, end: int, *, limit: int = 9, span: int = 90) -> str:
-    """The run of up to ``limit`` lower-case words (each followed by spaces) that ends at ``end``."""
-    lo = max(0, end - span)
-    i = end
-    taken = 0
-    while taken < limit:
-        j = i
-        while j > lo and text[j - 1] == " ":
-            j -= 1
-        if j == i:
-            break
-        k = j
-        while k > lo and (text[k - 1].isalnum() or text[k - 1] in _WORDISH):
-            k -= 1
-        if k == j or not ("a" <= text[k] <= "z"):
-            break
-        if k == lo and lo > 0 and (text[lo - 1].isalnum() or text[lo - 1] in _WORDISH):
-            break
-        i = k
-        taken += 1
-    return text[i:end]
-
-
 def character(name: str | None) -> str | None:
     """A character name without a rank or job title ("Inspector Karan Anand" -> "Karan Anand")."""
     if not name:
@@ -222,28 +193,6 @@ def clause_start(text: str, start: int) -> bool:
         return True
     last = before.rsplit(None, 1)[-1].casefold()
     return last in _CLAUSE_WORDS
-
-
-def described_name_after(text: str, pos: int) -> str | None:
-    """The name after ``pos``, or after a short description ("the loyal bodyguard Mu-yeong")."""
-    direct = name_after(text, pos)
-    if direct and not text.startswith("'s ", direct[1]):
-        return direct[0]
-    dm = _DET.match(text, pos)
-    if not dm:
-        return None
-    seg_end = _CLAUSE_END.search(text, dm.end(), dm.end() + 90)
-    seg = text[dm.end() : seg_end.start() if seg_end else dm.end() + 90]
-    words = seg.split()
-    if not words or len(words) > 8:
-        return None
-    i = len(words)
-    while i > 0 and words[i - 1][:1].isupper():
-        i -= 1
-    if i == len(words) or (i == 0 and len(words) > 4):
-        return None
-    got = name_after(" ".join(words[i:]), 0)
-    return got[0] if got else None
 
 
 def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]:  # type: ignore[assignment]
@@ -319,7 +268,7 @@ def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]
         char_name = character(chars[-1][0]) if chars else None
         out.append(Credit(listed[0][0], m.end(), char_name, voice, 3, "played-by"))
     # "<Actor> plays <Character>" / "<Actor> voices <Character>"
-    for m in near(_PLAYS, text, _PLAYS_ANCHORS, before=2, after=80):
+    for m in near(_PLAYS, text, _PLAYS_ANCHORS, before=16, after=80):
         voice = "voice" in m.group("v")
         actors = subject_before(text, m.start())
         if not actors:

@@ -24,16 +24,21 @@ def lower(text: str) -> str:
     return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
 
 
-_LOCAL = threading.local()  # per thread: the text analysed last and its anchor offsets
+_LOCAL = threading.local()  # per thread: the texts analysed last and their anchor offsets
+_MEMO_TEXTS = 8
 
 
 def _offsets(low: str, a: str) -> list[int]:
     """Offsets of anchor ``a`` in ``low`` (memoised for the text being analysed: many cues share
     anchors such as "'s " or " is ")."""
-    if getattr(_LOCAL, "text", None) is not low:
-        _LOCAL.text = low
-        _LOCAL.found = {}
-    found: dict[str, list[int]] = _LOCAL.found
+    memo: dict[str, dict[str, list[int]]] | None = getattr(_LOCAL, "memo", None)
+    if memo is None:
+        memo = _LOCAL.memo = {}
+    found = memo.get(low)  # a str caches its hash: a look-up costs little after the first
+    if found is None:
+        if len(memo) >= _MEMO_TEXTS:
+            del memo[next(iter(memo))]  # the oldest text
+        found = memo[low] = {}
     got = found.get(a)
     if got is None:
         got = []
