@@ -87,7 +87,9 @@ async def main() -> None:
             total_ours += ours
             total_items += items
             name = str(path.relative_to(CORPUS)) if path.is_relative_to(CORPUS) else path.name
-            print(f"{name[-44:]:44} {items:5d} {fp * 1000:14.1f} {ours * 1000:12.1f} {ours / fp:6.2f}")
+            print(
+                f"{name[-44:]:44} {items:5d} {fp * 1000:14.1f} {ours * 1000:12.1f} {ours / fp:6.2f}"
+            )
     print()
     print(f"feeds: {len(files)}, items stored: {total_items}")
     print(f"feedparser parse alone: {total_fp:.3f} s")

@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_synthetic import build_synthetic_db  # noqa: E402
+from gen_synthetic import build_synthetic_db
 
-from bot.services import ReviewService  # noqa: E402
-from bot.storage import open_storage  # noqa: E402
+from bot.services import ReviewService
+from bot.storage import open_storage
 
 
 def pct(values: list[float], p: float) -> float:
@@ -44,7 +44,9 @@ async def main() -> None:
     storage = await open_storage(args.db)
     try:
         stats = await storage.stats()
-        print(f"database: {stats['reviews']} reviews, {stats['works']} works, {stats['people']} people")
+        print(
+            f"database: {stats['reviews']} reviews, {stats['works']} works, {stats['people']} people"
+        )
         service = ReviewService(storage)
         start = time.perf_counter()
         await service.complete_titles("", 1)  # what the bot does at start: build the look-up index
@@ -58,7 +60,9 @@ async def main() -> None:
             "cast <person>": (service.cast, rng.sample(people, args.queries)),
             "related": (service.related, rng.sample(titles, args.queries)),
         }
-        print(f"\n{'question':14} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}   ({args.queries} each)")
+        print(
+            f"\n{'question':14} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}   ({args.queries} each)"
+        )
         for name, (ask, inputs) in questions.items():
             times = []
             for text in inputs:

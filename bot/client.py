@@ -5,6 +5,12 @@
 cogs of ``cogs.EXTENSIONS`` and syncs its slash commands at start only when their definitions changed: the
 SHA-256 of the command payload is kept in the ``bot_meta`` table (key ``command_hash:<application id>``,
 ``Storage.get_meta``/``set_meta``). SIGINT/SIGTERM close the bot and then the storage, and ``run_bot`` returns 0.
+
+Feed following is wired here too (``build_feeds``): one ``Fetcher`` (guarded HTTP session), an
+``Ingestor``, the announcement ``Sender`` over ``cogs.delivery.DiscordTransport``, the ``Poller`` and the
+``FeedService`` the ``/feed`` commands call. The poller and the sender start as tasks once the bot is
+ready (a crash is logged and the task restarted) and are stopped, before the bot disconnects, when it
+closes: the poller first (nothing new is queued), then the sender (in-flight sends finish).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import hashlib
 import json
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,12 +30,18 @@ import discord
 import yarl
 from discord.ext import commands
 
-from bot.config import Config, DiscordConfig
+from bot.config import Config, DiscordConfig, FeedsConfig
+from bot.delivery import Sender
 from bot.errors import ConfigError, ReviewBotError
+from bot.feeds.fetch import Fetcher, FetchSettings
+from bot.feeds.poller import Poller
+from bot.feeds.service import FeedService
+from bot.ingest import Ingestor
 from bot.services import ReviewService
 from bot.settings import SettingsService
 from bot.storage import SQLiteStorage, open_storage
 from cogs import EXTENSIONS
+from cogs.delivery import DiscordTransport
 
 log = logging.getLogger("reviewbot.client")
 
@@ -45,6 +57,23 @@ class BotOptions:
     view_timeout: float = 180.0  # seconds before page buttons and selects are disabled
     sync_commands: bool = True  # sync slash commands at start when their definitions changed
     reidentify_delay: float = 5.0  # pause before a non-initial IDENTIFY (Discord's rate limit)
+    feed_tasks: bool = True  # run the feed poller and the announcement sender once ready
+    # announcement sends per second over all channels: the sender keeps at most this many in any
+    # 1.05 s, so 48 leaves 2 of Discord's 50 requests/s for command replies (benchmarks/bench_fanout.py)
+    send_rate_per_s: float = 48.0
+    send_concurrency: int = 8  # announcement sends in flight at once
+    stop_timeout: float = 10.0  # seconds the poller and sender get to finish when the bot closes
+
+
+@dataclass(slots=True)
+class FeedRuntime:
+    """The feed-following parts a bot runs (built by ``build_feeds``; the bot closes the fetcher)."""
+
+    fetcher: Fetcher
+    ingestor: Ingestor
+    sender: Sender
+    poller: Poller
+    service: FeedService
 
 
 class MetaStore(Protocol):
@@ -101,6 +130,18 @@ class ReviewBot(commands.Bot):
         self.extension_names = tuple(extension_names)
         self.synced = False
         self._closing: asyncio.Task[None] | None = None
+        self.feeds: FeedRuntime | None = None
+        self._feed_tasks: list[asyncio.Task[None]] = []
+        self._feeds_stopping = False
+
+    @property
+    def feed_service(self) -> FeedService | None:
+        """What the ``/feed`` commands call (None when the bot was built without feeds)."""
+        return self.feeds.service if self.feeds is not None else None
+
+    def attach_feeds(self, feeds: FeedRuntime) -> None:
+        """Give the bot its feed parts (before it starts: the feed cog is loaded at login)."""
+        self.feeds = feeds
 
     async def _prefixes(self, message: discord.Message) -> list[str]:
         """The server's prefix (or the default in DMs), plus a mention of the bot."""
@@ -160,12 +201,98 @@ class ReviewBot(commands.Bot):
             user.id if user else "?",
             len(self.guilds),
         )
+        self.start_feed_tasks()
+
+    # ------------------------------------------------------------------ feed tasks
+    def start_feed_tasks(self) -> None:
+        """Start the announcement sender and the feed poller (once; later READYs do nothing)."""
+        feeds = self.feeds
+        if feeds is None or self._feed_tasks or self._feeds_stopping or not self.options.feed_tasks:
+            return
+        loop = asyncio.get_running_loop()
+        self._feed_tasks = [
+            loop.create_task(self._supervise("sender", feeds.sender.run), name="feed-sender"),
+            loop.create_task(self._supervise("poller", feeds.poller.run), name="feed-poller"),
+        ]
+        log.info("feed poller and announcement sender started")
+
+    async def _supervise(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
+        """Run ``run`` until it returns; an unexpected crash is logged and it is started again."""
+        delay = 1.0
+        while not self._feeds_stopping:
+            try:
+                await run()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception(
+                    "the feed %s stopped with an error; restarting in %.0f s", name, delay
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60.0)
+
+    async def stop_feed_tasks(self) -> None:
+        """Stop the poller (nothing new is queued), then the sender (in-flight sends finish)."""
+        self._feeds_stopping = True
+        tasks, self._feed_tasks = self._feed_tasks, []
+        if self.feeds is None or not tasks:
+            return
+        for name, stop in (("poller", self.feeds.poller.stop), ("sender", self.feeds.sender.stop)):
+            try:
+                await asyncio.wait_for(stop(), self.options.stop_timeout)
+            except Exception:
+                log.exception("could not stop the feed %s cleanly", name)
+        _, pending = await asyncio.wait(tasks, timeout=self.options.stop_timeout)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        log.info("feed poller and announcement sender stopped")
+
+    async def close(self) -> None:
+        """Stop the feed tasks, disconnect, then close the feed fetcher's HTTP session."""
+        await self.stop_feed_tasks()
+        await super().close()
+        if self.feeds is not None:
+            await self.feeds.fetcher.close()
 
     def request_close(self, reason: str) -> None:
         """Start a graceful shutdown (idempotent; safe to call from a signal handler)."""
         if self._closing is None:
             log.info("%s: shutting down", reason)
             self._closing = asyncio.get_running_loop().create_task(self.close())
+
+
+def fetch_settings(config: FeedsConfig) -> FetchSettings:
+    """The fetcher's limits and address policy from the ``[feeds]`` config section."""
+    return FetchSettings(
+        timeout_connect=config.timeout_connect,
+        timeout_read=config.timeout_read,
+        timeout_total=config.timeout_total,
+        max_bytes=config.max_bytes,
+        max_redirects=config.max_redirects,
+        allow_private=config.allow_private_addresses,
+        allowed_hosts=tuple(config.allowed_hosts),
+        **({"user_agent": config.user_agent} if config.user_agent else {}),
+    )
+
+
+def build_feeds(
+    config: FeedsConfig, storage: SQLiteStorage, bot: ReviewBot, options: BotOptions
+) -> FeedRuntime:
+    """Fetcher, Ingestor, Sender (over ``DiscordTransport``), Poller and FeedService for ``bot``."""
+    transport = DiscordTransport(bot)
+    fetcher = Fetcher(fetch_settings(config))
+    ingestor = Ingestor(storage)
+    sender = Sender(
+        storage,
+        transport,
+        rate_per_s=options.send_rate_per_s,
+        concurrency=options.send_concurrency,
+    )
+    poller = Poller(storage, fetcher, ingestor, config, sender=sender, notifier=transport.notify)
+    service = FeedService(storage, fetcher, ingestor, config, poller=poller, sender=sender)
+    return FeedRuntime(fetcher, ingestor, sender, poller, service)
 
 
 def build_bot(
@@ -177,7 +304,7 @@ def build_bot(
     **kwargs: Any,
 ) -> ReviewBot:
     """Wire services over an open storage into a bot (used by ``run_bot`` and the tests)."""
-    return ReviewBot(
+    bot = ReviewBot(
         review_service=ReviewService(storage),
         settings_service=SettingsService(storage, default_prefix=config.discord.prefix),
         config=config.discord,
@@ -186,6 +313,8 @@ def build_bot(
         sync_only=sync_only,
         **kwargs,
     )
+    bot.attach_feeds(build_feeds(config.feeds, storage, bot, bot.options))
+    return bot
 
 
 async def run_bot(

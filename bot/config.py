@@ -99,7 +99,7 @@ def _coerce(section: str, key: str, value: Any, default: Any) -> Any:
             raise ConfigError(f"Config key {where} must be a list, e.g. {key} = [], not {value!r}.")
         return tuple(value)
     if not isinstance(value, str):
-        raise ConfigError(f'Config key {where} must be a string in quotes, not {value!r}.')
+        raise ConfigError(f"Config key {where} must be a string in quotes, not {value!r}.")
     return value
 
 
@@ -172,7 +172,9 @@ def _validate(config: Config) -> None:
     for key in ("api_base_url", "gateway_url"):
         url = getattr(config.discord, key)
         if not url.startswith(("http://", "https://", "ws://", "wss://")):
-            raise ConfigError(f"Config key [discord] {key} must be an http(s) or ws(s) URL, not {url!r}.")
+            raise ConfigError(
+                f"Config key [discord] {key} must be an http(s) or ws(s) URL, not {url!r}."
+            )
     if config.feeds.min_interval > config.feeds.default_interval:
         raise ConfigError(
             "Config key [feeds] min_interval is larger than default_interval.",

@@ -146,7 +146,8 @@ class Ingestor:
         self._known_people: dict[str, list[str]] = {}
         self._known_titles: list[str] = []
 
-    async def _extract(self, entries: list[FeedEntry]) -> list[Extraction]:
+    async def extract_entries(self, entries: list[FeedEntry]) -> list[Extraction]:
+        """Extract ``entries`` off the event loop (worker processes for large batches)."""
         people, titles = await self._known()
         if self.workers < 2 or len(entries) < POOL_MIN:
             return await asyncio.to_thread(_extract_batch, entries, people, titles)
@@ -196,7 +197,7 @@ class Ingestor:
                 else:
                     todo.append((entry, key, digest))
             if todo:
-                extractions = await self._extract([t[0] for t in todo])
+                extractions = await self.extract_entries([t[0] for t in todo])
                 items = [
                     (feed_key, key, digest, entry, extraction)
                     for (entry, key, digest), extraction in zip(todo, extractions, strict=True)

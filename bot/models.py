@@ -7,6 +7,7 @@ All models are frozen; collections are tuples so that instances are hashable and
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -282,3 +283,102 @@ class LatestAnswer:
 
 
 Answer = ReviewAnswer | CastAnswer | PersonAnswer | RelatedAnswer | SearchAnswer | LatestAnswer
+
+
+# --------------------------------------------------------------------------- feeds
+# Followed feeds, the channels following them, and the messages announcing new reviews.
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A followed feed and its polling state, as ``feed list`` shows it.
+
+    ``failures`` counts failed polls in a row; ``paused`` is set by a moderator or after too many
+    failures (``last_error`` then says why); ``items`` is the number of items stored from the feed.
+    """
+
+    id: int
+    url: str
+    title: str | None
+    site_url: str | None
+    interval_s: int
+    paused: bool
+    failures: int
+    last_success: datetime | None
+    last_error: str | None
+    next_poll: datetime | None
+    items: int
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A channel following a feed.
+
+    ``template`` is the moderator's template text (None: the default); ``filter_spec`` the canonical
+    filter in chat syntax (``FeedFilter.to_spec()``; None: announce everything).
+    """
+
+    id: int
+    feed_id: int
+    guild_id: int
+    channel_id: int
+    mention_role_id: int | None
+    template: str | None
+    filter_spec: str | None
+    paused: bool
+    created_by: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionStatus:
+    """One line of ``feed list``: the subscription and the state of its feed."""
+
+    subscription: Subscription
+    feed: Feed
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    """A message to post: ``content`` is rendered, neutralised and within 2,000 characters;
+    ``role_ids`` are the only roles it may ping (chosen by moderators)."""
+
+    content: str
+    role_ids: tuple[int, ...] = ()
+
+    def to_json(self) -> str:
+        """The JSON kept in the outbox."""
+        return json.dumps(
+            {"content": self.content, "role_ids": list(self.role_ids)}, ensure_ascii=False
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Announcement:
+        """The inverse of ``to_json``; ValueError for text that is not an announcement."""
+        data = json.loads(text)
+        if not isinstance(data, dict) or not isinstance(data.get("content"), str):
+            raise ValueError("not an announcement")
+        roles = data.get("role_ids", [])
+        if not isinstance(roles, list) or not all(
+            isinstance(r, int) and not isinstance(r, bool) for r in roles
+        ):
+            raise ValueError("role_ids must be a list of integers")
+        return cls(data["content"], tuple(roles))
+
+
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    """A stored review as an announcement shows it (cast in billing order, times in UTC)."""
+
+    review_id: int
+    headline: str
+    title: str | None = None
+    kind: str | None = None
+    url: str | None = None
+    rating: float | None = None
+    cast: tuple[str, ...] = ()
+    director: str | None = None
+    summary: str = ""
+    source: str | None = None
+    published: datetime | None = None
+    is_review: bool = True
+    categories: tuple[str, ...] = ()

@@ -1,9 +1,10 @@
 """Thin Discord adapters: each module is an extension with an ``async def setup(bot)``.
 
 ``EXTENSIONS`` is the load order used by ``bot.client.ReviewBot.setup_hook`` (the error handler first, so
-it is in place before any command can fail).
+it is in place before any command can fail). ``cogs.delivery`` is not an extension: it holds the
+``DiscordTransport`` that ``bot.client.build_bot`` hands to the feed sender.
 """
 
-EXTENSIONS: tuple[str, ...] = ("cogs.errors", "cogs.reviews", "cogs.admin")
+EXTENSIONS: tuple[str, ...] = ("cogs.errors", "cogs.reviews", "cogs.admin", "cogs.feeds")
 
 __all__ = ["EXTENSIONS"]

@@ -15,5 +15,7 @@ ARTICLES = ROOT / "tests" / "data" / "articles"
 @pytest.fixture
 def seed_path() -> Path:
     if not SEED.exists():
-        pytest.skip(f"the seed article is absent ({SEED}); it lives in ../shared beside the project")
+        pytest.skip(
+            f"the seed article is absent ({SEED}); it lives in ../shared beside the project"
+        )
     return SEED

@@ -8,20 +8,35 @@ raises ``bot.errors.StorageError`` (never a driver exception) when the database 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.errors import StorageError
 from bot.models import (
     CastEntry,
     Extraction,
+    Feed,
     FeedEntry,
     IngestResult,
     Person,
     PersonCredit,
     ReviewInfo,
     SettingChange,
+    StoredItem,
+    Subscription,
+    SubscriptionStatus,
     Work,
+)
+from bot.storage.records import (
+    EnqueueOutcome,
+    FeedState,
+    NewSubscription,
+    OutboxRow,
+    Planner,
+    PollRecord,
+    QueuedAnnouncement,
+    QueuedItem,
 )
 
 
@@ -195,3 +210,141 @@ class Storage(ABC):
     @abstractmethod
     async def set_meta(self, key: str, value: str) -> None:
         """Store a fact about the bot itself."""
+
+    # ------------------------------------------------------------------ feeds and subscriptions
+    # (SQL in bot/storage/feeds.py; the records they take and return are in bot/storage/records.py)
+    @abstractmethod
+    async def feed_by_url(self, url: str) -> Feed | None:
+        """The followed feed with exactly this URL, or None."""
+
+    @abstractmethod
+    async def get_feed(self, feed_id: int) -> Feed:
+        """A feed by id (NotFound when there is none)."""
+
+    @abstractmethod
+    async def feed_state(self, feed_id: int) -> FeedState:
+        """What the poller needs to poll one feed (NotFound when there is none)."""
+
+    @abstractmethod
+    async def pollable_feeds(self) -> list[FeedState]:
+        """Feeds to poll: not paused and followed by at least one active subscription."""
+
+    @abstractmethod
+    async def record_poll(self, feed_id: int, record: PollRecord) -> bool:
+        """Store the outcome of one poll; True when it paused the feed (it was not paused before)."""
+
+    @abstractmethod
+    async def record_polls(self, records: Sequence[tuple[int, PollRecord]]) -> set[int]:
+        """Store several polls' outcomes in one transaction; the ids of the feeds they paused."""
+
+    @abstractmethod
+    async def active_subscriptions(self, feed_ids: Sequence[int]) -> dict[int, list[Subscription]]:
+        """The active (not paused) subscriptions of these feeds, oldest first, by feed id."""
+
+    @abstractmethod
+    async def known_items(self, feed_key: str) -> dict[str, str]:
+        """Item key -> content hash of every item stored from one feed."""
+
+    @abstractmethod
+    async def feed_items(self, feed_key: str, limit: int) -> list[StoredItem]:
+        """The feed's stored items, newest first (by publication date, then by when first seen)."""
+
+    @abstractmethod
+    async def add_subscription(self, new: NewSubscription) -> SubscriptionStatus:
+        """Follow ``new.url`` in a channel (creating the feed row if needed), in one transaction.
+
+        Raises UsageError when that channel already follows that feed.
+        """
+
+    @abstractmethod
+    async def get_subscription(self, subscription_id: int) -> SubscriptionStatus:
+        """A subscription and its feed (NotFound when there is none)."""
+
+    @abstractmethod
+    async def guild_subscriptions(self, guild_id: int) -> list[SubscriptionStatus]:
+        """A server's subscriptions in ``feed list`` order (oldest first)."""
+
+    @abstractmethod
+    async def feed_subscriptions(self, feed_id: int) -> list[Subscription]:
+        """Every subscription of a feed (paused ones too), oldest first."""
+
+    @abstractmethod
+    async def remove_subscription(self, subscription_id: int) -> None:
+        """Stop following: the subscription and its unsent announcements are deleted."""
+
+    @abstractmethod
+    async def set_subscription_paused(self, subscription_id: int, paused: bool) -> bool:
+        """Pause or resume one subscription; True when that changed anything."""
+
+    @abstractmethod
+    async def resume_subscription(self, subscription_id: int, next_poll: datetime) -> None:
+        """Un-pause a subscription and its feed, reset the feed's failures, poll it at ``next_poll``."""
+
+    @abstractmethod
+    async def set_subscription_template(self, subscription_id: int, template: str | None) -> None:
+        """Store a (checked) template text; None goes back to the default."""
+
+    @abstractmethod
+    async def set_subscription_filter(self, subscription_id: int, spec: str | None) -> None:
+        """Store a (checked) filter in chat syntax; None removes the filter."""
+
+    # ------------------------------------------------------------------ the outbox
+    # (SQL in bot/storage/outbox.py)
+    @abstractmethod
+    async def ingest_and_enqueue(
+        self, feed_key: str, items: Sequence[QueuedItem], planner: Planner | None = None
+    ) -> list[EnqueueOutcome]:
+        """Store items of one feed and their announcements, normally in ONE transaction.
+
+        Each item is ingested as ``ingest`` does. An item whose review is new to this feed (no other
+        item of the feed points at it) gets the announcements ``planner`` returns for it, inserted
+        once per (channel, review): a review already announced in a channel is never queued there
+        again. An edited item ("updated") updates the queued text of announcements not sent yet and
+        queues an edit of posted ones whose text changes. If anything fails the batch is rolled back
+        and redone one item (with its announcements) per transaction; the failing item is reported
+        with status "failed". ``planner=None`` stores the items and announces nothing.
+        """
+
+    @abstractmethod
+    async def enqueue_announcements(self, rows: Sequence[QueuedAnnouncement]) -> int:
+        """Queue announcements of stored reviews (a backfill); returns how many were new."""
+
+    @abstractmethod
+    async def announced_reviews(self, channel_id: int, review_ids: Sequence[int]) -> set[int]:
+        """Which of these reviews are already queued or posted in the channel."""
+
+    @abstractmethod
+    async def claim_outbox(
+        self, now: datetime, limit: int, exclude: Collection[int] = ()
+    ) -> list[OutboxRow]:
+        """Due work, oldest first: pending sends and pending edits of active subscriptions.
+
+        Nothing is written: rows stay pending until marked, so after a crash they are sent again
+        (with the same nonce). ``exclude`` holds the ids already in flight in this process.
+        """
+
+    @abstractmethod
+    async def mark_sent(self, outbox_id: int, message_id: int, sent_payload: str) -> None:
+        """The transport posted the row (or its edit) with ``sent_payload``.
+
+        If the row's payload changed meanwhile (the item was edited), an edit is queued.
+        """
+
+    @abstractmethod
+    async def mark_retry(
+        self, outbox_id: int, error: str, next_attempt: datetime, *, edit: bool = False
+    ) -> int:
+        """A transient failure: count the attempt and retry at ``next_attempt``; returns attempts."""
+
+    @abstractmethod
+    async def mark_failed(
+        self, outbox_id: int, error: str, *, pause: bool, edit: bool = False
+    ) -> bool:
+        """A send that cannot succeed: the row is failed (an edit is dropped instead).
+
+        ``pause`` pauses the row's subscription; returns True when it was active before.
+        """
+
+    @abstractmethod
+    async def outbox_counts(self) -> dict[str, int]:
+        """Rows per state ("pending", "sent", "failed") and pending edits ("edits")."""

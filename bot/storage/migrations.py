@@ -224,6 +224,27 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox(state, next_attempt);
 """
 
+# Migration 3: what the poller and the sender need beyond the first schema.
+_SCHEMA_3 = """
+-- The items.feed_key of a feed's items: its first URL, kept when the URL changes later.
+ALTER TABLE feeds ADD COLUMN feed_key TEXT;
+UPDATE feeds SET feed_key = url;
+-- 0 once the feed's guids were seen to change on every fetch (its items are then keyed by link).
+ALTER TABLE feeds ADD COLUMN use_guid INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE feeds ADD COLUMN last_polled TEXT;
+-- subscriptions.filters holds the filter in chat syntax (FeedFilter.to_spec()), NULL for none.
+-- An edit of a posted announcement is queued on its row: payload is the new text, sent_payload what
+-- was posted. next_attempt is always set (ISO 8601 UTC, milliseconds) so due rows compare as text.
+ALTER TABLE outbox ADD COLUMN edit_pending INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN sent_payload TEXT;
+UPDATE outbox SET next_attempt = created_at WHERE next_attempt IS NULL;
+CREATE INDEX outbox_pending ON outbox(next_attempt, id) WHERE state = 'pending';
+CREATE INDEX outbox_edits ON outbox(next_attempt, id) WHERE edit_pending = 1;
+CREATE INDEX outbox_subscription ON outbox(subscription_id);
+CREATE INDEX items_feed_review ON items(feed_key, review_id);
+CREATE INDEX subscriptions_feed ON subscriptions(feed_id, paused);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(
         1, "works, reviews, people, credits, mentions, search; feeds and settings", _SCHEMA_1
@@ -232,6 +253,11 @@ MIGRATIONS: list[Migration] = [
         2,
         "bot_meta: facts about the bot itself (e.g. the hash of the slash commands last synced)",
         "CREATE TABLE bot_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
+    ),
+    Migration(
+        3,
+        "feed following: item keys per feed, guid mode, queued edits, delivery indexes",
+        _SCHEMA_3,
     ),
 ]
 

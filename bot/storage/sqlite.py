@@ -33,16 +33,21 @@ from bot.storage import guilds, queries, related
 from bot.storage import ingest as _ingest
 from bot.storage.base import IngestItem, NameRow, RelatedSignal, Storage
 from bot.storage.failures import check_not_newer, storage_error
+from bot.storage.feeds import FeedsMixin
 from bot.storage.migrations import LATEST_VERSION, apply_pending, current_version
+from bot.storage.outbox import OutboxMixin
 
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5000
 
 
+class SQLiteStorage(FeedsMixin, OutboxMixin, Storage):
+    """Storage in one SQLite file (WAL mode). Create it with ``open_storage``.
 
-class SQLiteStorage(Storage):
-    """Storage in one SQLite file (WAL mode). Create it with ``open_storage``."""
+    The feed, subscription and outbox methods come from ``FeedsMixin`` (bot/storage/feeds.py) and
+    ``OutboxMixin`` (bot/storage/outbox.py).
+    """
 
     def __init__(self, db: aiosqlite.Connection, path: str, *, readonly: bool = False) -> None:
         self._db = db

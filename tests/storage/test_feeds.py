@@ -1,0 +1,244 @@
+"""Feeds, subscriptions and the outbox in a real SQLite file (bot/storage/feeds.py, outbox.py)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.errors import NotFound, UsageError
+from bot.models import Announcement, StoredItem
+from bot.storage import SQLiteStorage, open_storage
+from bot.storage.records import (
+    NewSubscription,
+    PlannedAnnouncement,
+    PollRecord,
+    QueuedAnnouncement,
+    QueuedItem,
+)
+
+from .conftest import article, when
+
+NOW = datetime(2024, 6, 1, 12, tzinfo=UTC)
+
+
+def sub(url: str, guild: int, channel: int, **extra: object) -> NewSubscription:
+    return NewSubscription(
+        url=url,
+        guild_id=guild,
+        channel_id=channel,
+        interval_s=600,
+        next_poll=NOW,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def queued(title: str, url: str, key: str | None = None, text: str = "") -> QueuedItem:
+    entry, extraction = article(title, url=url, text=text or f"{title} is good.", published=when(3))
+    return QueuedItem(key or "link:" + url, "hash-" + title + text, entry, extraction)
+
+
+def everyone(channels: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
+    """A planner announcing every item in each (subscription, channel)."""
+
+    def plan(item: QueuedItem, stored: StoredItem) -> list[PlannedAnnouncement]:
+        return [
+            PlannedAnnouncement(s, c, Announcement(f"{stored.headline} @ {c}")) for s, c in channels
+        ]
+
+    return plan
+
+
+def rows(path: Path) -> list[tuple[int, int, str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            "SELECT channel_id, review_id, state, payload FROM outbox ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+async def test_migration_three_and_subscriptions(store: SQLiteStorage) -> None:
+    assert await store.schema_version() == 3
+    first = await store.add_subscription(sub("https://a.example/feed", 1, 10, title="A"))
+    assert first.feed.url == "https://a.example/feed" and first.feed.title == "A"
+    assert first.subscription.guild_id == 1 and not first.subscription.paused
+    second = await store.add_subscription(sub("https://a.example/feed", 2, 20))
+    assert second.feed.id == first.feed.id  # one feed row, two subscriptions
+    with pytest.raises(UsageError, match="already follows"):
+        await store.add_subscription(sub("https://a.example/feed", 1, 10))
+    other = await store.add_subscription(sub("https://b.example/rss", 1, 11))
+    listed = await store.guild_subscriptions(1)
+    assert [s.subscription.id for s in listed] == [first.subscription.id, other.subscription.id]
+    assert [s.id for s in await store.feed_subscriptions(first.feed.id)] == [
+        first.subscription.id,
+        second.subscription.id,
+    ]
+    state = await store.feed_state(first.feed.id)
+    assert state.feed_key == "https://a.example/feed" and state.use_guid and state.interval_s == 600
+    with pytest.raises(NotFound):
+        await store.get_subscription(999)
+
+
+async def test_pollable_feeds_follow_pauses(store: SQLiteStorage) -> None:
+    a = await store.add_subscription(sub("https://a.example/feed", 1, 10))
+    b = await store.add_subscription(sub("https://b.example/feed", 1, 11))
+    assert {s.feed_id for s in await store.pollable_feeds()} == {a.feed.id, b.feed.id}
+    assert await store.set_subscription_paused(b.subscription.id, True)
+    assert not await store.set_subscription_paused(b.subscription.id, True)  # no change
+    assert {s.feed_id for s in await store.pollable_feeds()} == {a.feed.id}
+    record = PollRecord(ok=False, next_poll=NOW, failures=5, error="HTTP 500", pause=True)
+    assert await store.record_poll(a.feed.id, record) is True
+    assert await store.record_poll(a.feed.id, record) is False  # already paused
+    feed = await store.get_feed(a.feed.id)
+    assert feed.paused and feed.failures == 5 and feed.last_error == "HTTP 500"
+    assert await store.pollable_feeds() == []
+    await store.resume_subscription(a.subscription.id, NOW)
+    feed = await store.get_feed(a.feed.id)
+    assert not feed.paused and feed.failures == 0
+    ok = PollRecord(ok=True, next_poll=NOW + timedelta(hours=1), etag='"x"', title="Feed A")
+    await store.record_poll(a.feed.id, ok)
+    state = await store.feed_state(a.feed.id)
+    feed = await store.get_feed(a.feed.id)
+    assert state.etag == '"x"' and feed.title == "Feed A" and feed.last_error is None
+    assert feed.next_poll == NOW + timedelta(hours=1) and feed.last_success is not None
+
+
+async def test_new_items_are_announced_once_per_channel(
+    store: SQLiteStorage, db_path: Path
+) -> None:
+    a = await store.add_subscription(sub("https://a.example/feed", 1, 10))
+    b = await store.add_subscription(sub("https://b.example/feed", 1, 11))
+    plan_a = everyone([(a.subscription.id, 10), (b.subscription.id, 11)])
+    one = queued("Kingdom", "https://site.example/kingdom")
+    outcomes = await store.ingest_and_enqueue("https://a.example/feed", [one], plan_a)
+    assert outcomes[0].result.status == "new" and outcomes[0].announced == 2
+    # the same review through feed b (another key, same article URL): nobody gets it twice
+    again = queued("Kingdom", "https://www.site.example/kingdom/?utm_source=x", key="guid:b-1")
+    outcomes = await store.ingest_and_enqueue("https://b.example/feed", [again], plan_a)
+    assert outcomes[0].announced == 0
+    assert [(r[0], r[2]) for r in rows(db_path)] == [(10, "pending"), (11, "pending")]
+    # an item re-keyed inside the same feed (guids that change) is not announced again either
+    rekeyed = queued("Kingdom", "https://site.example/kingdom", key="guid:rotated-7")
+    outcomes = await store.ingest_and_enqueue("https://a.example/feed", [rekeyed], plan_a)
+    assert outcomes[0].announced == 0 and len(rows(db_path)) == 2
+    known = await store.known_items("https://a.example/feed")
+    assert set(known) == {"link:https://site.example/kingdom", "guid:rotated-7"}
+
+
+async def test_planner_none_stores_without_announcing(store: SQLiteStorage, db_path: Path) -> None:
+    items = [queued(t, f"https://s.example/{t}") for t in ("Alpha", "Beta", "Gamma")]
+    outcomes = await store.ingest_and_enqueue("feed", items, None)
+    assert [o.result.status for o in outcomes] == ["new"] * 3
+    assert rows(db_path) == []
+    newest = await store.feed_items("feed", 2)
+    assert len(newest) == 2 and all(isinstance(i.review_id, int) for i in newest)
+
+
+async def test_edits_replace_queued_text_and_queue_edits_of_posts(
+    store: SQLiteStorage, db_path: Path
+) -> None:
+    s = await store.add_subscription(sub("https://a.example/feed", 1, 10))
+    plan = everyone([(s.subscription.id, 10)])
+    first = queued("Kingdom", "https://s.example/k", text="First text.")
+    await store.ingest_and_enqueue("https://a.example/feed", [first], plan)
+    edited = queued("Kingdom", "https://s.example/k", text="Second text.")
+    edited = QueuedItem(first.item_key, "changed-hash", edited.entry, edited.extraction)
+    out = await store.ingest_and_enqueue("https://a.example/feed", [edited], everyone([]))
+    assert out[0].result.status == "updated" and out[0].edits == 0  # planner gave nothing
+    # posted, then edited with another text: an edit is queued on the same row
+    (row,) = await store.claim_outbox(datetime.now(UTC), 10)
+    await store.mark_sent(row.id, 555, row.payload)
+
+    def changed(item: QueuedItem, stored: StoredItem) -> list[PlannedAnnouncement]:
+        return [PlannedAnnouncement(s.subscription.id, 10, Announcement("new words"))]
+
+    third = QueuedItem(first.item_key, "third-hash", edited.entry, edited.extraction)
+    out = await store.ingest_and_enqueue("https://a.example/feed", [third], changed)
+    assert out[0].edits == 1
+    (edit,) = await store.claim_outbox(datetime.now(UTC), 10)
+    assert edit.kind == "edit" and edit.message_id == 555
+    assert edit.announcement.content == "new words"
+    await store.mark_sent(edit.id, 555, edit.payload)
+    assert await store.claim_outbox(datetime.now(UTC), 10) == []
+    assert (await store.outbox_counts())["edits"] == 0
+
+
+async def test_a_failing_item_rolls_back_alone(store: SQLiteStorage, db_path: Path) -> None:
+    s = await store.add_subscription(sub("https://a.example/feed", 1, 10))
+    items = [queued(t, f"https://s.example/{t}") for t in ("Alpha", "Boom", "Gamma")]
+
+    def plan(item: QueuedItem, stored: StoredItem) -> list[PlannedAnnouncement]:
+        if stored.title == "Boom":
+            raise NotFound("planner failure")  # anything a planner raises aborts the item
+        return [PlannedAnnouncement(s.subscription.id, 10, Announcement(stored.headline))]
+
+    outcomes = await store.ingest_and_enqueue("https://a.example/feed", items, plan)
+    assert [o.result.status for o in outcomes] == ["new", "failed", "new"]
+    assert "planner failure" in (outcomes[1].result.error or "")
+    assert len(rows(db_path)) == 2
+    assert set(await store.known_items("https://a.example/feed")) == {
+        "link:https://s.example/Alpha",
+        "link:https://s.example/Gamma",
+    }  # the failing item left no review, no item and no announcement
+
+
+async def test_claim_mark_retry_fail_and_pause(store: SQLiteStorage) -> None:
+    s = await store.add_subscription(sub("https://a.example/feed", 7, 70))
+    await store.ingest_and_enqueue(
+        "https://a.example/feed",
+        [queued(t, f"https://s.example/{t}") for t in ("A1", "A2", "A3")],
+        everyone([(s.subscription.id, 70)]),
+    )
+    first, second, third = await store.claim_outbox(datetime.now(UTC), 10)
+    assert first.guild_id == 7 and first.kind == "send" and len(first.nonce) <= 25
+    assert await store.claim_outbox(datetime.now(UTC), 10, exclude={first.id}) == [second, third]
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    assert await store.mark_retry(first.id, "503", later) == 1
+    assert [r.id for r in await store.claim_outbox(datetime.now(UTC), 10)] == [second.id, third.id]
+    assert first.id in [r.id for r in await store.claim_outbox(later, 10)]
+    assert await store.mark_failed(second.id, "Missing Access", pause=True) is True
+    assert await store.mark_failed(third.id, "Missing Access", pause=True) is False  # once
+    assert (await store.get_subscription(s.subscription.id)).subscription.paused
+    assert await store.claim_outbox(later, 10) == []  # a paused subscription's rows wait
+    counts = await store.outbox_counts()
+    assert counts["failed"] == 2 and counts["pending"] == 1
+
+
+async def test_remove_drops_pending_keeps_posted(store: SQLiteStorage, db_path: Path) -> None:
+    s = await store.add_subscription(sub("https://a.example/feed", 1, 10))
+    plan = everyone([(s.subscription.id, 10)])
+    await store.ingest_and_enqueue(
+        "https://a.example/feed",
+        [queued(t, f"https://s.example/{t}") for t in ("P1", "P2")],
+        plan,
+    )
+    posted, _ = await store.claim_outbox(datetime.now(UTC), 10)
+    await store.mark_sent(posted.id, 1, posted.payload)
+    await store.remove_subscription(s.subscription.id)
+    assert [(r[1], r[2]) for r in rows(db_path)] == [(posted.review_id, "sent")]
+    # followed again later: the posted review is not queued in that channel again
+    again = await store.add_subscription(sub("https://a.example/feed", 1, 10))
+    backfill = [QueuedAnnouncement(again.subscription.id, 10, posted.review_id, Announcement("x"))]
+    assert await store.enqueue_announcements(backfill) == 0
+    assert await store.announced_reviews(10, [posted.review_id, 12345]) == {posted.review_id}
+
+
+async def test_outbox_survives_reopening(db_path: Path) -> None:
+    store = await open_storage(db_path)
+    s = await store.add_subscription(sub("https://a.example/feed", 1, 10))
+    await store.ingest_and_enqueue(
+        "https://a.example/feed",
+        [queued("Kept", "https://s.example/kept")],
+        everyone([(s.subscription.id, 10)]),
+    )
+    await store.close()
+    store = await open_storage(db_path)
+    try:
+        (row,) = await store.claim_outbox(datetime.now(UTC), 10)
+        assert row.announcement.content.startswith("Kept")
+    finally:
+        await store.close()
