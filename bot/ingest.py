@@ -10,7 +10,8 @@ import asyncio
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -24,6 +25,7 @@ from bot.storage.base import IngestItem, Storage
 log = logging.getLogger(__name__)
 
 BATCH = 64  # entries extracted per hop off the loop; known names refresh between batches
+KNOWN_REBUILD_FACTOR = 10  # see Ingestor._known
 POOL_MIN = 48  # a batch at least this large is shared among the extraction processes
 
 Progress = Callable[[int, int], None]
@@ -82,12 +84,22 @@ class IngestSummary:
 
 
 def _extract_batch(
-    entries: Sequence[FeedEntry],
-    known_people: Mapping[str, Sequence[str]],
-    known_titles: Iterable[str],
+    entries: Sequence[FeedEntry], names: KnownNames, titles: KnownTitles
 ) -> list[Extraction]:
-    titles = list(known_titles)
-    return [extract(e, known_people=known_people, known_titles=titles) for e in entries]
+    return [extract(e, known_people=names, known_titles=titles) for e in entries]
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """A snapshot of what the database knows, with the extraction indexes built from it."""
+
+    version: int
+    people: dict[str, list[str]]
+    title_list: list[str]
+    names: KnownNames
+    titles: KnownTitles
+    built_at: float
+    cost: float  # seconds the snapshot took to read and index
 
 
 # In an extraction worker process: the known-name indexes of the last data version seen, so that a
@@ -142,20 +154,19 @@ class Ingestor:
         the event loop's interpreter lock; small batches (a typical poll) stay in a thread."""
         self.storage = storage
         self.workers = default_workers() if workers is None else workers
-        self._known_version: int | None = None
-        self._known_people: dict[str, list[str]] = {}
-        self._known_titles: list[str] = []
+        self._known_cache: _Known | None = None
+        self._known_lock = asyncio.Lock()
 
     async def extract_entries(self, entries: list[FeedEntry]) -> list[Extraction]:
         """Extract ``entries`` off the event loop (worker processes for large batches)."""
-        people, titles = await self._known()
+        known = await self._known()
         if self.workers < 2 or len(entries) < POOL_MIN:
-            return await asyncio.to_thread(_extract_batch, entries, people, titles)
+            return await asyncio.to_thread(_extract_batch, entries, known.names, known.titles)
         pool = _pool(self.workers)
         loop = asyncio.get_running_loop()
         size = -(-len(entries) // self.workers)
         chunks = [entries[i : i + size] for i in range(0, len(entries), size)]
-        version = self._known_version or 0
+        version, people, titles = known.version, known.people, known.title_list
         try:
             parts = await asyncio.gather(
                 *(
@@ -166,16 +177,33 @@ class Ingestor:
         except BrokenProcessPool:
             log.warning("an extraction process died; extracting this batch in a thread instead")
             await shutdown_extraction_pool()
-            return await asyncio.to_thread(_extract_batch, entries, people, titles)
+            return await asyncio.to_thread(_extract_batch, entries, known.names, known.titles)
         return [extraction for part in parts for extraction in part]
 
-    async def _known(self) -> tuple[dict[str, list[str]], list[str]]:
-        version = await self.storage.data_version()
-        if version != self._known_version:
-            self._known_people = await self.storage.known_people()
-            self._known_titles = await self.storage.known_titles()
-            self._known_version = version
-        return self._known_people, self._known_titles
+    async def _known(self) -> _Known:
+        """The names and titles already known, as extraction indexes.
+
+        Rebuilt when the data changed, but no more often than ten times the last rebuild took: with
+        a small database that is every batch (names from one item help the next), with tens of
+        thousands of people a few seconds, so a long ingest never spends most of its time here.
+        """
+        async with self._known_lock:
+            known = self._known_cache
+            now = time.monotonic()
+            if known is not None and now - known.built_at < KNOWN_REBUILD_FACTOR * known.cost:
+                return known
+            version = await self.storage.data_version()
+            if known is not None and version == known.version:
+                return known
+            people = await self.storage.known_people()
+            titles = await self.storage.known_titles()
+            start = time.monotonic()
+            names, title_index = await asyncio.to_thread(
+                lambda: (KnownNames(people), KnownTitles(titles))
+            )
+            cost = time.monotonic() - start + (start - now)
+            self._known_cache = _Known(version, people, titles, names, title_index, start, cost)
+            return self._known_cache
 
     async def ingest_entries(
         self,

@@ -112,11 +112,109 @@ def _fallback(entry: FeedEntry) -> Extraction:
     )
 
 
+# Words without one of which an item is not about a film or series (whole words, lower case).
+# Erring towards "on topic" only costs time; an off-topic item is still stored and searchable.
+_TOPIC_WORDS = frozenset(
+    [
+        "film",
+        "films",
+        "filmmaker",
+        "filmmakers",
+        "movie",
+        "movies",
+        "cinema",
+        "cinemas",
+        "series",
+        "drama",
+        "dramas",
+        "k-drama",
+        "kdrama",
+        "sitcom",
+        "anime",
+        "cast",
+        "actor",
+        "actors",
+        "actress",
+        "actresses",
+        "starring",
+        "starrer",
+        "starrers",
+        "director",
+        "directors",
+        "directed",
+        "directs",
+        "directorial",
+        "trailer",
+        "teaser",
+        "sequel",
+        "prequel",
+        "franchise",
+        "biopic",
+        "documentary",
+        "screenplay",
+        "premiere",
+        "premiered",
+        "episode",
+        "episodes",
+        "season",
+        "seasons",
+        "review",
+        "reviews",
+        "reviewed",
+        "ott",
+        "netflix",
+        "hotstar",
+        "jiohotstar",
+        "zee5",
+        "sonyliv",
+        "hbo",
+        "hulu",
+        "disney",
+        "bollywood",
+        "hollywood",
+        "tollywood",
+        "kollywood",
+        "tvn",
+        "jtbc",
+        "mbc",
+        "kbs",
+        "sbs",
+        "showrunner",
+        "miniseries",
+        "box-office",
+    ]
+)
+_TOPIC_PHRASES = ("box office", "prime video", "apple tv", "web series", "k-pop")
+_WORDS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def on_topic(headline: str, text: str, categories: Sequence[str] = ()) -> bool:
+    """Whether an item could be about a film or series at all (a cheap gate before extraction)."""
+    low = " ".join((headline, " ".join(categories), text[:20000])).lower()
+    if any(phrase in low for phrase in _TOPIC_PHRASES):
+        return True
+    return not _TOPIC_WORDS.isdisjoint(_WORDS.findall(low))
+
+
 def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extraction:
     headline = normalise_headline(clean(entry.title or "").text)[:600]
     cleaned = clean((entry.content or entry.summary or "")[: MAX_INPUT * 2])
     text, site = strip_furniture(cleaned.text[:MAX_INPUT])
     source = site or entry.source
+    if not on_topic(headline, text, entry.categories):
+        # a feed's post about something else (a recipe, a gadget, a press note): stored and
+        # searchable, but there is no work, cast or rating to look for
+        return Extraction(
+            headline=headline,
+            is_review=False,
+            title=None,
+            summary=summarise(text) if text.strip() else "",
+            text=text,
+            source=source,
+            url=entry.link,
+            published=entry.published,
+            categories=tuple(entry.categories),
+        )
     head = parse_headline(headline, text)
 
     # the analysis body: "Also Read" lines blanked out (offsets kept)

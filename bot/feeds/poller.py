@@ -27,7 +27,6 @@ from urllib.parse import urlsplit
 from bot.config import FeedsConfig
 from bot.delivery import Sender
 from bot.errors import FeedError, ReviewBotError
-from bot.extract import KnownNames, KnownTitles, extract
 from bot.feeds.announcing import build_announcement, subscription_filter
 from bot.feeds.decide import Decision, decide, guids_unstable
 from bot.feeds.fetch import Fetcher, FetchResult, fetch_feed
@@ -43,8 +42,6 @@ log = logging.getLogger("reviewbot.poller")
 
 Notifier = Callable[[int, int | None, str], Awaitable[None]]
 RELOAD_EVERY = 60.0  # seconds between re-reads of the schedule (new feeds also wake the poller)
-KNOWN_TTL = 60.0  # seconds a snapshot of the known names and titles serves extraction
-LARGE_BATCH = 64  # items of one poll from which extraction goes to the Ingestor's processes
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +103,6 @@ class Poller:
         self._records: list[tuple[int, PollRecord, asyncio.Future[bool]]] = []
         self._flushing = False
         self._flush_task: asyncio.Task[None] | None = None
-        self._known: tuple[KnownNames, KnownTitles] | None = None
-        self._known_at = 0.0
-        self._known_version = -1
-        self._known_lock = asyncio.Lock()
 
     # ------------------------------------------------------------------ the scheduler
     def wake(self) -> None:
@@ -376,29 +369,9 @@ class Poller:
             self._flushing = False
 
     async def _extract(self, entries: list[FeedEntry]) -> list[Extraction]:
-        """Extract a poll's new items in a thread with known-name indexes shared by all polls
-        (rebuilt when the data changed and they are over ``KNOWN_TTL`` old); a large batch goes
-        to the Ingestor's worker processes."""
-        if len(entries) >= LARGE_BATCH:
-            return await self.ingestor.extract_entries(entries)
-        async with self._known_lock:
-            stale = self._known is None or (
-                time.monotonic() - self._known_at > KNOWN_TTL
-                and await self.storage.data_version() != self._known_version
-            )
-            if stale:
-                version = await self.storage.data_version()
-                people = await self.storage.known_people()
-                titles = await self.storage.known_titles()
-                self._known = await asyncio.to_thread(
-                    lambda: (KnownNames(people), KnownTitles(titles))
-                )
-                self._known_at, self._known_version = time.monotonic(), version
-        assert self._known is not None
-        names, known_titles = self._known
-        return await asyncio.to_thread(
-            lambda: [extract(e, known_people=names, known_titles=known_titles) for e in entries]
-        )
+        """Extract a poll's new items off the loop, with the Ingestor's shared snapshot of known
+        names and titles (see ``Ingestor._known``)."""
+        return await self.ingestor.extract_entries(entries)
 
     async def planner(self, subs: Sequence[Subscription]) -> Planner:
         """The announcements of an item for these subscriptions: each active one whose filter

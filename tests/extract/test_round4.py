@@ -7,7 +7,7 @@ from bot.extract.charnames import strip_rank
 from bot.extract.headline import parse_headline
 from bot.extract.rating import find_rating
 from bot.extract.titlecase import cut_at_verb, shrink_to_body
-from bot.models import Extraction
+from bot.models import Extraction, FeedEntry
 
 
 def run(headline: str, body: str) -> Extraction:
@@ -265,3 +265,21 @@ def test_also_read_work_named_in_the_body_keeps_its_cast() -> None:
     assert got.is_review is False
     for name in ("Rhea Kapoor", "Tanvi Sen", "Mira Das"):
         assert name not in got.cast_names
+
+
+def test_off_topic_items_skip_extraction_but_keep_their_text() -> None:
+    """A feed's post about something else has no work, cast or rating, but keeps text and summary."""
+    from bot.extract.core import on_topic
+
+    recipe = FeedEntry(
+        "Ten-minute masala oats",
+        "<p>Heat the pan. Add mustard seeds, curry leaves and oats. Stir for two minutes.</p>",
+    )
+    got = extract(recipe)
+    assert not on_topic(recipe.title, "Heat the pan. Add oats.")
+    assert (got.is_review, got.title, got.cast) == (False, None, ())
+    assert "mustard seeds" in got.text and got.summary
+    film = "Meena Rao plays a chef in this Netflix film."
+    assert on_topic("Kitchen Stories", film)
+    assert on_topic("Kitchen Stories", "A quiet weekend at the box office.")
+    assert extract(FeedEntry("Kitchen Stories Review: warm", film)).is_review
