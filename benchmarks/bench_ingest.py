@@ -70,7 +70,7 @@ async def main() -> None:
         # one database per round, opened before the clock starts, as `reviewbot ingest FILE...` does
         storages = [await open_storage(Path(tmp) / f"round{r}.db") for r in range(args.rounds)]
         ingestors = [Ingestor(s, workers=args.workers) for s in storages]
-        for n, path in enumerate(files):
+        for path in files:
             data = path.read_bytes()
             fp = best_of(args.rounds, lambda data=data: feedparser.parse(io.BytesIO(data)))
             ours = float("inf")
