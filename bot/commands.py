@@ -127,6 +127,10 @@ def help_text(prefix: str = "!", command: str | None = None) -> str:
         )
     lines = [f"{prefix}{spec.usage} — {spec.description}" for spec in COMMANDS.values()]
     lines.append(f"Each also works as a slash command (/{'/'.join(list(COMMANDS)[:3])} ...).")
+    lines.append(
+        f"Moderators, in Discord: {prefix}config (prefix, moderator role, announcement channel, mentions, "
+        f"timezone) and {prefix}feed add/list/remove/pause/resume/test/backfill/filter/template."
+    )
     return "\n".join(lines)
 
 
