@@ -22,10 +22,10 @@ _SIGNAL_CAP = 150  # per signal family, so a huge franchise or prolific actor st
 _SIMILAR_REVIEWS = 3
 _SIMILAR_CHARS = 6000
 _SIMILAR_TERMS = 5
-_SIMILAR_HITS = 24
+_SIMILAR_HITS = 16
 _COMMON_SHARE = 0.05
-_SIMILAR_CANDIDATES = 8
-_SIMILAR_MAX_DOCS = 120  # a term in more articles is not used (bounds the work)
+_SIMILAR_CANDIDATES = 6
+_SIMILAR_MAX_DOCS = 60  # a term in more articles is not used (bounds the work)
 _STOPWORDS_TEXT = """
     about after again also although always among another around because been before being
     between both cannot could does doing down during each even every first from further have
