@@ -4,7 +4,7 @@ Builds the synthetic database with benchmarks/gen_synthetic.py if the file does 
 two minutes), then times each question the way the console and the bot ask it (``ReviewService``), over
 random titles and people, and prints p50/p99 and the run's peak memory (max RSS).
 
-    python benchmarks/bench_queries.py [--db /tmp/reviewbot-100k.db] [--queries 500]
+    python benchmarks/bench_queries.py [--db /tmp/reviewbot-synthetic.db] [--queries 500]
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def pct(values: list[float], p: float) -> float:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, default=Path("/tmp/reviewbot-100k.db"))
+    parser.add_argument("--db", type=Path, default=Path("/tmp/reviewbot-synthetic.db"))
     parser.add_argument("--reviews", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=500)
     args = parser.parse_args()
