@@ -265,16 +265,7 @@ class ReviewBot(commands.Bot):
 
 def fetch_settings(config: FeedsConfig) -> FetchSettings:
     """The fetcher's limits and address policy from the ``[feeds]`` config section."""
-    return FetchSettings(
-        timeout_connect=config.timeout_connect,
-        timeout_read=config.timeout_read,
-        timeout_total=config.timeout_total,
-        max_bytes=config.max_bytes,
-        max_redirects=config.max_redirects,
-        allow_private=config.allow_private_addresses,
-        allowed_hosts=tuple(config.allowed_hosts),
-        **({"user_agent": config.user_agent} if config.user_agent else {}),
-    )
+    return FetchSettings.from_config(config)
 
 
 def build_feeds(

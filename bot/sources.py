@@ -155,17 +155,7 @@ async def read_url_source(url: str, settings: FeedsConfig) -> Source:
     """Fetch a feed URL (or a page with a feed link) within the configured limits."""
     from bot.feeds.fetch import Fetcher, FetchSettings, fetch_feed
 
-    fetch_settings = FetchSettings(
-        timeout_connect=settings.timeout_connect,
-        timeout_read=settings.timeout_read,
-        timeout_total=settings.timeout_total,
-        max_bytes=settings.max_bytes,
-        max_redirects=settings.max_redirects,
-        allow_private=settings.allow_private_addresses,
-        allowed_hosts=tuple(settings.allowed_hosts),
-        **({"user_agent": settings.user_agent} if settings.user_agent else {}),
-    )
-    async with Fetcher(fetch_settings) as fetcher:
+    async with Fetcher(FetchSettings.from_config(settings)) as fetcher:
         result, parsed = await fetch_feed(fetcher, url)
     if parsed is None:
         raise FeedError(f"{url} returned no feed (HTTP {result.status}).")

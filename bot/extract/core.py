@@ -312,11 +312,14 @@ def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extrac
     title_keys = {norm_title(m.title) for m in mentions}
     if title:
         title_keys.update((norm_title(title), franchise_key(title)))
+    bare_keys = {_bare_title(k) for k in title_keys}
     credits = [
         c
         for c in credits
         if norm_title(c.name) not in title_keys
-        and not (c.character and norm_title(c.character) in title_keys and c.strength < 3)
+        and not (
+            c.character and _bare_title(norm_title(c.character)) in bare_keys and c.strength < 3
+        )
     ]
     main, others = attr.attribute(credits, ctx, alias_of, known)
     cast = attr.order_cast(main, alias_of)
@@ -378,6 +381,12 @@ _COMPARISON = (
     " the way ", " once did", " in his prime", " in her prime", " did in ", " career",
     " interview", " told ", " said ", " tweeted", " posted", " praised", " congratulat",
 )  # fmt: skip
+
+
+def _bare_title(key: str) -> str:
+    """A normalised title without a leading article ("the substance" -> "substance")."""
+    first, _, rest = key.partition(" ")
+    return rest if rest and first in ("the", "a", "an") else key
 
 
 def _castlike(body: str, starts: list[int], start: int, end: int, credited: list[Credit]) -> bool:

@@ -67,8 +67,8 @@ STOP = _words(
 # Stop words that are also syllables of (mostly Korean) names: they do not cut a capitalised run.
 NAME_SYLLABLES = _words(
     """
-    so do an no ha oh go ma na in min ye ji more may long young will well best little love hope
-    ten sun
+    so do an no ha oh go ma na in on he i min ye ji more may long young will well best little love
+    hope ten sun
     """
 )
 
@@ -80,9 +80,22 @@ VERBISH = _words(
     """
 )
 
+_NAME_ABBR = frozenset(["mr", "ms", "dr", "st", "jr", "sr", "lt", "co"])
 _POSSESSIVE = re.compile(r"'s?$")
 # a hyphenated Korean given name ("Choong-hwan", "Ae-sun"): a syllable before it is a family name
 _KOREAN_GIVEN = re.compile(r"[A-Z][a-z]{1,5}-[a-z]{1,5}(?:'s)?$")
+
+
+def _syllable(part: str) -> bool:
+    """A capitalised stop word that may be a name syllable ("On" in "Han Da On", "I" in "Jae I")."""
+    return part[:1].isupper() and part.casefold() in NAME_SYLLABLES
+
+
+def _lead_syllable(parts: list[str]) -> bool:
+    """True when a leading syllable is a family name: "Oh Jung Se", "Do Hyeon Seo", "Oh Choong-hwan"."""
+    return _syllable(parts[0]) and (
+        len(parts) == 3 or (len(parts) == 2 and bool(_KOREAN_GIVEN.match(parts[1])))
+    )
 
 
 def strip_possessive(name: str) -> str:
@@ -100,6 +113,12 @@ def clean_name(run: str) -> str | None:
     if not run:
         return None
     parts = run.split(" ")
+    # "Su." after a name ends a sentence ("played by Oh Dal Su. And ..."); "Jr." and "Dr." do not
+    for i, p in enumerate(parts[1:], 1):
+        if len(p) == 3 and p[2] == "." and p[:2].casefold() not in _NAME_ABBR:
+            parts = parts[: i + 1]
+            parts[i] = p[:2]
+            break
     # a possessive ends a name: "Kapoor's Vicky" -> "Kapoor's"
     for i, p in enumerate(parts[:-1]):
         if p.endswith(("'s", "s'")):
@@ -109,18 +128,20 @@ def clean_name(run: str) -> str | None:
     # drop leading stop words ("Also Noh Sang Hyun" -> "Noh Sang Hyun"), but keep a short
     # syllable that starts a three-part Korean name ("Do Hyeon Seo")
     while parts and parts[0].casefold().rstrip(".") in STOP:
-        if parts[0].casefold() in NAME_SYLLABLES and (
-            len(parts) >= 3 or (len(parts) == 2 and _KOREAN_GIVEN.match(parts[1]))
-        ):
+        if _lead_syllable(parts):
             break  # "Do Hyeon Seo", "Oh Choong-hwan": a family name, not a stop word
         parts.pop(0)
-    # cut at the first stop word inside (syllables like "So" in "Han So Hee" do not cut)
+    # cut at the first stop word inside (syllables like "So" in "Han So Hee", "On" in "Han Da On"
+    # do not cut: a capitalised function word inside a name run belongs to the name)
     for i, p in enumerate(parts):
         low = p.casefold()
         if p == "A" and 0 < i < len(parts) - 1 and parts[i + 1][:1].isupper():
             continue  # an initial without a dot: "Rajesh A Krishnan"
-        if i and low in STOP and not (low in NAME_SYLLABLES and p[:1].isupper()):
+        if i and low in STOP and not _syllable(p):
             parts = parts[:i]
+            # Title Case prose: "Park Shin Hye On Her New Role" -> "Park Shin Hye"
+            while len(parts) > 1 and parts[-1].casefold() in STOP:
+                parts.pop()
             break
     while parts and parts[-1].islower():
         parts.pop()
@@ -142,11 +163,10 @@ def clean_name_backward(run: str) -> str | None:
             break
     for i in range(len(parts) - 1, -1, -1):
         if parts[i].casefold().rstrip(".") in STOP:
-            if (
-                parts[i].casefold() in NAME_SYLLABLES
-                and i + 1 < len(parts)
-                and _KOREAN_GIVEN.match(parts[i + 1])
-            ):
+            after_name = i > 0 and parts[i - 1].casefold() not in STOP
+            if after_name and (_syllable(parts[i]) or (parts[i] == "A" and i < len(parts) - 1)):
+                continue  # "Kim In Kwon", "Han Da On": a syllable inside the name
+            if _lead_syllable(parts[i:]):
                 parts = parts[i:]  # "Director Oh Choong-hwan": "Oh" is the family name
                 break
             parts = parts[i + 1 :]

@@ -56,7 +56,7 @@ _STARRING = re.compile(
 )
 _PERSON_NOUN = re.compile(
     r"\b(?:actor|actress|actors|actresses|stars|star|co-star|co-stars|newcomer|newcomers|veteran|"
-    r"veterans|superstar|heartthrob|debutant|debutante|idol)\s+(?=[A-Z])"
+    r"veterans|superstar|heartthrob|debutant|debutante|idol)[ ]+(?=[A-Z])"
 )
 _CAST_LINE = re.compile(
     r"(?:^|[|\u2022][ ]*)[ ]*(?:the[ ]+)?(?:main[ ]+|lead[ ]+|star[ ]+|principal[ ]+|voice[ ]+)?"

@@ -42,6 +42,7 @@ _STARS = re.compile(
     rf"(?P<n>{_NUM})(?P<h>{_HALF})?\s*(?:\((?P<w>[A-Za-z\- ]{{3,30}})\)\s*)?-?\s*stars?\b",
     re.IGNORECASE,
 )
+_DENOMINATOR = re.compile(r"(?:\bout of|\bon)\s*$", re.IGNORECASE)
 _GLYPHS = re.compile(r"(?P<g>[★⭐✪✭✮☆✩]{1,10})(?P<h>\s?(?:½|⯨|1/2))?")
 _ASTERISKS = re.compile(r"(?<![*\w])(?P<g>\*{1,5})(?P<h>\s?(?:½|1/2))?(?![*\w])")
 _RATING_LINE = re.compile(
@@ -107,6 +108,8 @@ def find_rating(text: str, headline: str = "") -> float | None:
                     ",",
                 ):
                     continue  # inside a word or a number ("2.5/10" seen from "5/10")
+                if kind == "stars" and _DENOMINATOR.search(body, max(0, m.start() - 8), m.start()):
+                    continue  # "3 out of 5 stars": the 5 is the scale, not the rating
                 value = _value(kind, m)
                 if value is None or not 0 <= value <= 5:
                     continue

@@ -24,6 +24,7 @@ from aiohttp.abc import AbstractResolver
 from yarl import URL
 
 from bot import __version__
+from bot.config import FeedsConfig
 from bot.errors import FeedError
 from bot.feeds.discover import discover_feed_links, looks_like_html
 from bot.feeds.netguard import FetchError, GuardedConnector, check_url
@@ -53,6 +54,20 @@ class FetchSettings:
     user_agent: str = f"reviewbot/{__version__} (+https://github.com/reviewbot; feed reader)"
     allow_private: bool = False
     allowed_hosts: Collection[str] = ()
+
+    @classmethod
+    def from_config(cls, config: FeedsConfig) -> FetchSettings:
+        """The limits and address policy of the ``[feeds]`` config section."""
+        return cls(
+            timeout_connect=config.timeout_connect,
+            timeout_read=config.timeout_read,
+            timeout_total=config.timeout_total,
+            max_bytes=config.max_bytes,
+            max_redirects=config.max_redirects,
+            allow_private=config.allow_private_addresses,
+            allowed_hosts=tuple(config.allowed_hosts),
+            **({"user_agent": config.user_agent} if config.user_agent else {}),
+        )
 
 
 @dataclass(frozen=True)
