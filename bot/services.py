@@ -7,7 +7,9 @@ or ``UsageError`` for a malformed request.
 
 from __future__ import annotations
 
+import gc
 import re
+import time
 
 from rapidfuzz import fuzz
 
@@ -41,6 +43,7 @@ RELATED_WEIGHTS = {
     "similar_text": 1.0,
 }
 _SHARED_CAST_CAP = 4  # more shared people add nothing: an ensemble is not a franchise
+INDEX_CHECK_EVERY = 0.5  # seconds between checks for new titles and names (see _refresh)
 _FUZZY_BELOW = 3  # autocomplete falls back to typo matching below this many prefix matches
 
 
@@ -79,16 +82,31 @@ class ReviewService:
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
         self._version: int | None = None
+        self._checked_at = 0.0
         self._titles = NameIndex([])
         self._people = NameIndex([])
 
     # ------------------------------------------------------------------ indexes
     async def _refresh(self) -> None:
+        """Rebuild the typo and autocomplete indexes when the data changed.
+
+        The change check itself is a database round trip, so it runs at most every
+        ``INDEX_CHECK_EVERY`` seconds; exact look-ups always ask the database, so only typo
+        matching and autocomplete can lag a new title by that long.
+        """
+        now = time.monotonic()
+        if self._version is not None and now - self._checked_at < INDEX_CHECK_EVERY:
+            return
         version = await self.storage.data_version()
+        self._checked_at = now
         if version != self._version:
             self._titles = NameIndex(await self.storage.title_index())
             self._people = NameIndex(await self.storage.person_index())
             self._version = version
+            # The indexes are large (hundreds of thousands of objects on a big database) and live
+            # until the next rebuild: move everything alive now out of the garbage collector's
+            # scans, or every full collection walks them and a random answer pays milliseconds.
+            gc.freeze()
 
     async def _works(self, ids: list[int]) -> list[Work]:
         found = await self.storage.get_works(list(dict.fromkeys(ids)))
@@ -228,7 +246,7 @@ class ReviewService:
     async def related(self, title: str, limit: int = 10) -> RelatedAnswer:
         """Related works ranked by the evidence for each, with the reasons in words."""
         work, corrected = await self.resolve_work(title)
-        signals = await self.storage.related_signals(work.id)
+        signals = await self.storage.related_signals(work.id, text_below=limit)
         ranked = rank_related(signals, limit)
         works = await self.storage.get_works([work_id for work_id, _, _ in ranked])
         related = tuple(

@@ -176,8 +176,14 @@ class Storage(ABC):
         """The person's works (as actor or director), newest work first."""
 
     @abstractmethod
-    async def related_signals(self, work_id: int) -> list[RelatedSignal]:
-        """Every reason any other work is related to this one (services rank them)."""
+    async def related_signals(
+        self, work_id: int, *, text_below: int | None = None
+    ) -> list[RelatedSignal]:
+        """Every reason any other work is related to this one (services rank them).
+
+        Similar text, the weakest and costliest reason, is looked for only when the other reasons
+        name fewer than ``text_below`` works (always when it is None).
+        """
 
     @abstractmethod
     async def search(self, query: str, limit: int = 10) -> list[ReviewInfo]:

@@ -122,7 +122,9 @@ def _ranked(conn: sqlite3.Connection, query: str, limit: int) -> list[sqlite3.Ro
     return rows
 
 
-def related_signals(conn: sqlite3.Connection, work_id: int) -> list[RelatedSignal]:
+def related_signals(
+    conn: sqlite3.Connection, work_id: int, text_below: int | None = None
+) -> list[RelatedSignal]:
     """Every reason another work relates to this one (see ``Storage.related_signals``)."""
     row = conn.execute("SELECT key, franchise FROM works WHERE id = ?", (work_id,)).fetchone()
     if row is None:
@@ -164,7 +166,10 @@ def related_signals(conn: sqlite3.Connection, work_id: int) -> list[RelatedSigna
                 (work_id, role, role, work_id, _SIGNAL_CAP),
             )
         )
-    signals.extend(similar_text(conn, work_id))
+    # similar text is the weakest reason and the costliest to find: only look for it when the
+    # other reasons leave room among the answers
+    if text_below is None or len({s.work_id for s in signals}) < text_below:
+        signals.extend(similar_text(conn, work_id))
     return signals
 
 

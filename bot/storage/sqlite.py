@@ -259,9 +259,13 @@ class SQLiteStorage(FeedsMixin, OutboxMixin, Storage):
         """One line per (work, role) of the person, newest work first."""
         return await self._run("reading credits", queries.credits_for_person, person_id)
 
-    async def related_signals(self, work_id: int) -> list[RelatedSignal]:
+    async def related_signals(
+        self, work_id: int, *, text_below: int | None = None
+    ) -> list[RelatedSignal]:
         """Every reason another work relates to this one (services rank them)."""
-        return await self._run("finding related works", related.related_signals, work_id)
+        return await self._run(
+            "finding related works", related.related_signals, work_id, text_below
+        )
 
     async def search(self, query: str, limit: int = 10) -> list[ReviewInfo]:
         """Full-text search (any user text is safe), best bm25 match first."""
