@@ -97,11 +97,18 @@ def title_possessor(headline: str, body: str, title: str | None) -> str | None:
     for text in (headline, body[:_POSSESSOR_SCAN]):
         for m in _HEADLINE_POSSESSOR.finditer(text):
             got = list_before(text, m.start() + len(m.group("n")))
+            if got and _CREW_BEFORE.search(text, max(0, got[-1][1] - 30), got[-1][1]):
+                continue  # "composer Gustavo Santaolalla's guitar ... the show": crew
             if got and _possessor_ok(got[-1][0]) and (text is headline or " " in got[-1][0]):
                 return got[-1][0]
     return None
 
 
+_CREW_BEFORE = re.compile(
+    r"\b(?:composer|music director|cinematographer|editor|lyricist|producer|writer|"
+    r"screenwriter|dop|choreographer|designer)[ ]+$",
+    re.IGNORECASE,
+)
 _POSSESSOR_SCAN = 3000  # "Kiran Rao's second feature ..." comes early in a review
 _LOWER_LEAD = re.compile(
     r"(?<=[A-Za-z]'s )(?:[a-z][\w\-]*[ ]){1,3}$|(?<=s' )(?:[a-z][\w\-]*[ ]){1,3}$"
@@ -228,12 +235,18 @@ def final_cast(
     if source:
         titles.add(norm_title(source))
     chars = {norm_name(c.character) for c in cast if c.character}
+    played: dict[str, set[str]] = {}
+    for c in cast:
+        if c.character:
+            played.setdefault(norm_name(c.character), set()).add(norm_name(c.name))
     out: list[CastMember] = []
     seen_chars: set[str] = set()
     for c in cast:
         key = norm_name(c.name)
         if key in drop and not c.character:
             continue
+        if played.get(key, set()) - {key}:
+            continue  # "Xiao Qiao's elder sister Da Qiao": another actor's character, not an actor
         if norm_title(c.name) in titles:
             continue
         if not c.character and (key in chars or any(key in ch.split() for ch in chars)):

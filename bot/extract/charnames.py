@@ -35,8 +35,10 @@ RANKS = _words(
     "inspector sub-inspector detective general officer constable sergeant captain commander "
     "colonel lieutenant major judge minister commissioner agent acp sp dsp dcp sho si ips ias "
     "mla mp cm pm sarpanch pradhan physician councillor chief private corporal admiral marshal "
-    "superintendent deputy"
+    "superintendent deputy nurse surgeon di ds dci dsi dc pc ci asi hc ig dig dgp sgt det lt capt cpl"
 )
+_INITIALS_BEFORE = re.compile(r"(?<![\w.])((?:[A-Z]\.[ ]?){1,3})[ ]$")
+_CAPS_RANK = re.compile(r"^[A-Z]{2,4}$")  # "DI", "ACP": a short all-caps rank before a full name
 _LEADERS = (NAME_SYLLABLES | {"ah", "ae"}) - {"more", "will", "well", "best", "little", "love"}
 _REGNAL = re.compile(r"^[IVX]{1,4}$")
 _SCAN = 30_000  # characters of body searched for a character's fuller form
@@ -77,7 +79,12 @@ def strip_rank(name: str) -> str:
     first = parts[0].casefold().rstrip(".")
     if _REGNAL.match(parts[-1]):
         return name  # "Emperor Shaddam IV": a regnal name keeps its title
-    if first in RANKS or (first in HONORIFICS and len(parts) >= 3):
+    caps_rank = _CAPS_RANK.match(parts[0]) is not None and not _REGNAL.match(parts[0])
+    if (
+        first in RANKS
+        or (first in HONORIFICS and len(parts) >= 3)
+        or (caps_rank and len(parts) >= 3 and all(p[:1].isupper() for p in parts[1:]))
+    ):
         rest = " ".join(parts[1:])
         return rest if rest[:1].isupper() else name
     return name
@@ -102,7 +109,11 @@ def _fuller(char: str, text: str, actor_words: set[str]) -> str:
             while k > 0 and (text[k - 1].isalpha() or text[k - 1] in "-'"):
                 k -= 1
             word = text[k : i - 1]
-            if _family_name(word, text, k, actor_words):
+            im = _INITIALS_BEFORE.search(text, max(0, i - 12), i)
+            if im and " " in char:
+                cand = f"{im.group(1).strip()} {char}"  # "C. Sankaran Nair": initials kept
+                best[cand] = best.get(cand, 0) + 2
+            elif _family_name(word, text, k, actor_words):
                 cand = f"{word} {char}"
                 best[cand] = best.get(cand, 0) + 1
         i = text.find(char, j)

@@ -13,9 +13,11 @@ from bot.extract.crew import crew_names, find_director
 from bot.extract.cues import (
     ensemble_lists,
     headline_performers,
+    hyphen_starrers,
     long_parens,
     performance_subjects,
     possessive_pairs,
+    possessive_starrers,
     role_noun_pairs,
 )
 from bot.extract.franchise import franchise_siblings
@@ -269,12 +271,24 @@ def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extrac
     if title:
         for start, t in franchise_siblings(body, title, lambda r: norm_name(r) in persons):
             mentions.append(Mention(t, MentionKind.FRANCHISE, start))
+        credits += possessive_starrers(body, title)
 
     hp_credits = headline_people(head.rest) if head.review_shape else []
     if not head.review_shape:
         hp_credits = [Credit(n, p, strength=2, cue="headline") for n, p in news_cast(headline)]
         if not hp_credits and head.title:
             hp_credits = headline_performers(headline)
+    hp_credits += [
+        c
+        for c in hyphen_starrers(headline)
+        if norm_name(c.name) not in {norm_name(h.name) for h in hp_credits}
+    ]
+    body_acted = {norm_name(c.name) for c in credits if c.character}
+    hp_credits = [
+        c
+        for c in hp_credits
+        if not (norm_name(c.name) in crew and norm_name(c.name) not in body_acted)
+    ]  # "<Director>'s Follow-Up to ...": a credited maker, not a performer
     for c in hp_credits:
         c.pos = -10_000 + c.pos
         if c.cue != "headline-poss":
@@ -306,7 +320,7 @@ def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extrac
     mentions = attr.dedupe_mentions(mentions, title, source, person_keys)
     ctx = attr.Context(body, starts, title, mentions)
 
-    director, _strength = find_director(body, other_work_near=ctx.other_work_near)
+    director, _strength = find_director(body, other_work_near=ctx.other_work_near, title=title)
     possessor = attr.title_possessor(headline, body, title)
 
     title_keys = {norm_title(m.title) for m in mentions}

@@ -78,9 +78,11 @@ def find_director(
     text: str,
     *,
     other_work_near: Callable[[int], bool],
+    title: str | None = None,
 ) -> tuple[str | None, int]:
     """The director the text names and the cue strength (3 line/"directed by", 2 other, 1 creator,
-    0 none). ``other_work_near(pos)`` says when a cue at ``pos`` is about another work (skipped).
+    0 none). ``other_work_near(pos)`` says when a cue at ``pos`` is about another work (skipped);
+    ``title`` (the reviewed work) lets "<Other Title>, directed by X" be told apart.
     """
     for m in near(_DIR_LINE, text, (":", "-"), before=50, after=200):
         names = _names_from(m.group("n").split("|", 1)[0])
@@ -91,6 +93,8 @@ def find_director(
         return None, 0
     for m in near(_DIRECTED_BY, text, _DIRECTED_BY_ANCHORS, before=5, after=60):
         if other_work_near(m.start()) or _elsewhere(low, m.start()):
+            continue
+        if _other_title_before(text, m.start(), title):
             continue
         names = _strict_list(text, m.end())
         if not names:
@@ -136,6 +140,26 @@ def _elsewhere(low: str, pos: int) -> bool:
     return _OTHER_WORK_WORDS.search(low, max(0, pos - 40), pos) is not None
 
 
+_TITLE_NUMBER = re.compile(r"[ ]\d{1,2}\b")
+_TITLE_COMMA_BEFORE = re.compile(
+    r"(?:^|[\s(])(?P<t>[A-Z][\w'\-:]*(?:[ ](?:[A-Z0-9][\w'\-:]*|of|the|and|a|in|on|to)){0,5}),[ ]*$"
+)
+
+
+def _other_title_before(text: str, pos: int, title: str | None) -> bool:
+    """ "Rajinikanth is busy with Coolie, directed by ...": a capitalised work right before the cue
+    that is not the reviewed title (nor a person's appositive the caller judges elsewhere)."""
+    chunk = text[max(0, pos - 60) : pos]
+    m = _TITLE_COMMA_BEFORE.search(chunk)
+    if not m:
+        return False
+    run = m.group("t")
+    lead = chunk[: m.start("t")].rstrip().rsplit(" ", 1)[-1].casefold()
+    if lead not in ("with", "in", "of", "on", "and", "like", "including", "film", "movie"):
+        return False  # only a work in an object position ("busy with <T>, directed by")
+    return not (title and (title in run or run in title))
+
+
 def _strict_list(text: str, pos: int) -> list[str]:
     """Names listed at ``pos``; a comma continues the list only when an "and" ends it
     ("directed by A, B and C"), so "Directed by Siva, Kanguva features ..." gives just "Siva"."""
@@ -147,6 +171,10 @@ def _strict_list(text: str, pos: int) -> list[str]:
         prev_end = listed[i - 1][1] + len(listed[i - 1][0])
         sep = text[prev_end : listed[i][1]]
         if "and" in sep or "&" in sep:
+            if (i == 1 and "," in sep) or _TITLE_NUMBER.match(
+                text, listed[i][1] + len(listed[i][0])
+            ):
+                break  # "directed by A, and Jailer 2 with ...": a new clause, a film title
             out.append(listed[i][0])
             break
         # a comma: keep going only if a later separator is "and"

@@ -22,7 +22,8 @@ _WORK_WORDS = frozenset(
     film films movie movies series show shows drama dramas sequel prequel debut directorial direction
     thriller comedy romance epic saga franchise season seasons episode episodes production banner
     adaptation remake documentary biopic anthology novel book music score songs song album studio
-    company channel platform version take world universe career filmography
+    company channel platform version take world universe career filmography credits credit
+    works projects oeuvre resume include includes included
     """.split()  # noqa: SIM905
 )
 _PREPOSITIONS = frozenset(
@@ -40,7 +41,11 @@ _ORG_WORDS = frozenset(
 )
 _PAREN_LONG = re.compile(
     rf"\((?:(?:the|a|an|his|her|their)[ ])?(?:[a-z][\w\-]*[ ]){{0,4}}?(?P<in>{NAME})"
-    r"(?P<tail>,[^()\n]{1,160})?\)"
+    r"(?P<tail>,[^()\n]{1,160}|[ ](?:in|doing|giving|who|back|on)[ ][a-z][^()\n]{1,120})?\)"
+)
+_CREW_PAREN = re.compile(
+    r"\((?:the|a|an|his|her)?[ ]?(?:[a-z\-]+[ ]){0,2}?(?:writer|director|maker|producer|composer|"
+    r"creator|showrunner|author|editor|cinematographer|screenwriter)s?[ ](?:of|behind)[ ]"
 )
 _PERF = re.compile(
     r"[ ](?:is|was)?[ ]?(?:shines|sizzles|impresses|excels|dazzles|sparkles|stands out|steals|"
@@ -78,6 +83,9 @@ def _words_after(text: str, pos: int, limit: int = 3) -> int:
     return -1
 
 
+_POSS_NEXT = re.compile(r"[A-Z][\w\-]*(?:[ ][A-Z][\w\-]*){0,3}'s[ ][A-Z]")
+
+
 def possessive_pairs(text: str) -> list[Credit]:
     """ "<Actor>'s [ex-marine] <Character> <verb>" -> the actor, playing the character."""
     out: list[Credit] = []
@@ -95,11 +103,13 @@ def possessive_pairs(text: str) -> list[Credit]:
         if text.startswith("'s", end) or char.casefold() in STOP:
             continue
         nxt = text[end : end + 20]
-        if nxt[:1] in (",", ";", "."):
+        if nxt[:1] in (",", ";", ".", ")") or nxt[:2] in (" \u2014", " \u2013") or nxt[:3] == " - ":
             pass
         elif nxt[:1] == " " and nxt[1:2].islower():
             word = nxt[1:].split(" ", 1)[0].strip(",.;")
-            if word in _PREPOSITIONS or word in _WORK_WORDS:
+            if word == "and" and _POSS_NEXT.match(text, end + 5):
+                pass  # "A's Ghost and B's Taskmaster": a list of actor-role pairs
+            elif word in _PREPOSITIONS or word in _WORK_WORDS:
                 continue
         else:
             continue
@@ -108,6 +118,8 @@ def possessive_pairs(text: str) -> list[Credit]:
         prev = text[max(0, actor[1] - 12) : actor[1]].rstrip().rsplit(" ", 1)[-1].casefold()
         if prev in _WORK_PREPS:
             continue  # "his debut in Hansal Mehta's Faraaz": a work
+        if prev[:1].isdigit() and prev[-1:].isalnum() and text[actor[1] - 1 : actor[1]] == " ":
+            continue  # "21st Century Grand Prince's Wife": a title, not an actor
         out.append(Credit(actor[0], actor[1], char, False, 1, "poss", end))
     return out
 
@@ -132,6 +144,8 @@ def long_parens(text: str) -> list[Credit]:
             w[:1].islower() and w not in ("and", "of", "the", "in") for w in tail.split()
         ):
             continue  # "(Hotel Del Luna, Start-Up)": a list of works, not an actor
+        if _CREW_PAREN.match(text, h):
+            continue  # "Shahi Kabir (the writer of Ela Veezha Poonchira)": a credit, not a role
         before = name_before(text, h)
         if before and _crew_before(text, before[1]):
             continue  # "Director Oh Choong-hwan (Hotel Del Luna, ...)": a filmography
@@ -217,7 +231,9 @@ _ROLE_NOUN = re.compile(
     rf"(?P<a>{NAME})[ ](?:is|was|plays)[ ](?:the|his|her|their)[ ](?:[a-z\-]+[ ]){{0,2}}?"
     r"(?:villain|antagonist|hero|heroine|protagonist|lead|mother|father|wife|husband|brother|"
     r"sister|daughter|son|boss|mentor|rival|girlfriend|boyfriend|killer|cop|detective|tycoon|"
-    rf"gangster|don|mastermind),[ ](?P<c>{NAME})(?=[,.;])"
+    r"gangster|don|mastermind|prosecutor|lawyer|advocate|judge|inspector|officer|teacher|doctor|"
+    r"neighbour|neighbor|landlord|journalist|senior|junior|friend|partner|colleague|assistant|"
+    rf"sidekick|deputy|superior),?[ ](?P<c>{NAME})(?=[,.;])"
 )
 _RESPECTIVELY = re.compile(rf"[ ]as[ ](?P<c1>{NAME})[ ]and[ ](?P<c2>{NAME})(?:,)?[ ]respectively\b")
 
@@ -250,4 +266,55 @@ def role_noun_pairs(text: str) -> list[Credit]:
         if len(actors) == 2 and all(chars):
             for (name, pos), c in zip(actors, chars, strict=True):
                 out.append(Credit(name, pos, character(c[0]) if c else None, False, 3, "as"))
+    return out
+
+
+def possessive_starrers(text: str, title: str) -> list[Credit]:
+    """ "Dhanush, Nagarjuna and Rashmika Mandanna's Kuberaa": two or more names owning the work
+    are its leads (one name alone may be the director, so it is left to other cues)."""
+    out: list[Credit] = []
+    if not title or len(title) < 2:
+        return out
+    for sep in ("'s ", "s' "):
+        needle = f"{sep}{title}"
+        i = text.find(needle)
+        seen = 0
+        while i >= 0 and seen < 20:
+            seen += 1
+            end = i + len(needle)
+            if end >= len(text) or not text[end].isalnum():
+                cut = i + (0 if sep == "'s " else 1)
+                names = list_before(text, cut)
+                if len(names) >= 2 and names[-1][1] + len(names[-1][0]) == cut:
+                    out.extend(Credit(n, p, None, False, 2, "starring") for n, p in names)
+            i = text.find(needle, end)
+    return out
+
+
+_HYPHEN_STARRER = re.compile(
+    r"(?<![\w\-])(?P<a>[A-Z][a-z]{2,20})-(?P<b>[A-Z][a-z]{2,20})(?:'s)?[ ]"
+    r"(?:starrer|film|movie|drama|series|show|thriller|comedy|romance)\b"
+)
+
+
+_NOT_LEADS = frozenset(
+    """
+    indo anglo sino franco afro euro pan korean indian american british japanese chinese hindi
+    tamil telugu malayalam kannada marathi bengali punjabi gujarati english french spanish
+    german italian russian thai filipino nepali pakistani south north
+    """.split()  # noqa: SIM905
+)
+
+
+def hyphen_starrers(text: str) -> list[Credit]:
+    """ "Sasikumar-Simran film", "Varun-Janhvi starrer": two leads joined by a hyphen."""
+    out: list[Credit] = []
+    for m in near(_HYPHEN_STARRER, text, ("starrer", "film", "movie", "drama", "series", "show",
+                                          "thriller", "comedy", "romance"), before=50, after=20):  # fmt: skip
+        if {m.group("a").casefold(), m.group("b").casefold()} & _NOT_LEADS:
+            continue  # "Indo-Korean film", "Hindi-Tamil film": languages and nations
+        for g in ("a", "b"):
+            name = m.group(g)
+            if name.casefold() not in STOP:
+                out.append(Credit(name, m.start(g), None, False, 2, "starring"))
     return out

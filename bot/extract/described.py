@@ -61,6 +61,25 @@ def described_name_after(text: str, pos: int) -> str | None:
             if got and text[got[1] : got[1] + 1] in (",", ".", ";", ""):
                 return got[0]
     words = seg.split()
+    lead = 0
+    while lead < min(len(words), 3) and words[lead].isalpha() and words[lead].islower():
+        lead += 1
+    if (
+        0 < lead < len(words)
+        and words[lead][:1].isupper()
+        and dm.group().strip().casefold() not in ("a", "an")
+    ):
+        # "as the poet Kavi Kalash has one of ...": descriptor words, the name, then the clause
+        run = []
+        for w in words[lead:]:
+            if not w[:1].isupper():
+                break
+            run.append(w)
+        rest = words[lead + len(run) :]
+        if run and rest and rest[0].isalpha() and rest[0].islower():
+            got = name_after(" ".join(run), 0)
+            if got and got[1] == len(" ".join(run)):
+                return got[0]
     if not words or len(words) > 8:
         return None
     i = len(words)

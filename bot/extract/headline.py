@@ -138,6 +138,31 @@ def _strip_possessor(prefix: str) -> tuple[str, str | None]:
     return prefix, None
 
 
+def _possessor_words(words: list[str]) -> int:
+    """How many leading words form a capitalised possessor ("Ahn Gil-ho's"), else 0."""
+    for k, w in enumerate(words[:4]):
+        if not w[:1].isupper():
+            return 0
+        if w.endswith(("'s", "s'")) and k + 1 < len(words):
+            return k + 1
+    return 0
+
+
+def _count_not_review(phrase: str, body: str) -> int:
+    """Occurrences of ``phrase`` in ``body`` not followed by "review" (a repeated
+    "<T> Movie Review Rating:" line does not make "Movie" part of the title)."""
+    if not phrase:
+        return 0
+    n = 0
+    i = body.find(phrase)
+    while i >= 0:
+        j = i + len(phrase)
+        if not body[j : j + 8].lstrip().lower().startswith("review"):
+            n += 1
+        i = body.find(phrase, j)
+    return n
+
+
 def _quoted_titles(headline: str) -> list[tuple[int, int, str]]:
     out = []
     for m in _QUOTED.finditer(headline):
@@ -175,7 +200,8 @@ def parse_headline(raw: str, body: str = "") -> HeadlineInfo:
         if core != prefix and body:
             # "The Morning Show" is a title, "Stree 2 Movie" is not: ask the body
             full = tidy_title(prefix)[0]
-            if full and full in body and body.count(full) >= body.count(tidy_title(core)[0]) / 2:
+            n_full = _count_not_review(full, body)
+            if full and n_full and n_full >= body.count(tidy_title(core)[0]) / 2:
                 core = full
         reaction = bool(_REACTION.search(core.rstrip(" :-")))
         kind = kind_from_words(prefix[len(core) :])
@@ -265,7 +291,7 @@ def news_title(h: str) -> str | None:
                 ]  # "... to reunite in <writer>'s romance 'Genie, Make a Wish'"
         # skip descriptors: "new romance drama", "Netflix's upcoming thriller", "K-drama"
         words = rest.split()
-        i = 0
+        i = _possessor_words(words)  # "Ahn Gil-ho's new thriller <T>": the maker, not the title
         while i < len(words) and (
             words[i][:1].islower()
             or words[i].endswith("'s")

@@ -114,6 +114,11 @@ def _count(rx: re.Pattern[str], low: str) -> int:
     return sum(1 for m in found if not low[m.start() - 1 : m.start()].isalnum())
 
 
+_TRADE_CREDITS = re.compile(
+    r"^(?:running[ ]time|run[ ]?time|distributor|screenplay|director)[ ]*:[^\n]{1,80}\n"
+    r"(?:[^\n]{0,120}\n){0,4}(?:cast|starring|running[ ]time|run[ ]?time|distributor)[ ]*:",
+    re.IGNORECASE | re.MULTILINE,
+)
 _RATING_LINE = re.compile(r"^(?:our |the )?rating\s*:", re.IGNORECASE | re.MULTILINE)
 _FILM_WORDS = re.compile(r"(?:film|movie|films|movies|the film's|documentary|feature)\b")
 _SERIES_WORDS = re.compile(
@@ -143,7 +148,30 @@ def news_headline_words(headline: str) -> list[str]:
         m.group()
         for m in _NEWS_HEADLINE_LOW.finditer(low)
         if not low[m.start() - 1 : m.start()].isalnum()
+        and not _surname_use(headline, m.start(), m.end())
     ]
+
+
+_SURNAME_WORDS = frozenset({"song"})  # news words that are also family names (Celine Song)
+_CAP_WORD = re.compile(r"[A-Z][\w'\-]*")
+
+
+def _surname_use(headline: str, start: int, end: int) -> bool:
+    """Is the news word at ``start:end`` a capitalised name part ("Celine Song's", "Song Kang")?"""
+    word = headline[start:end]
+    if word.casefold() not in _SURNAME_WORDS or not word[:1].isupper() or word.isupper():
+        return False
+    before = headline[max(0, start - 30) : start].split()
+    after = headline[end : end + 30].split()
+    prev_cap = bool(before) and _CAP_WORD.fullmatch(before[-1]) is not None
+    next_word = after[0] if after and not headline[end : end + 1].isalnum() else ""
+    next_cap = (
+        bool(next_word)
+        and headline[end : end + 1] == " "
+        and (_CAP_WORD.fullmatch(next_word) is not None and "-" in next_word)
+    )
+    possessive = headline[end : end + 2] in ("'s", "s'")
+    return (prev_cap and possessive) or next_cap
 
 
 def sentence_starts(text: str) -> list[int]:
@@ -196,6 +224,8 @@ def review_score(
             score += 1
     if verdict:
         score += 2
+    if head.review_shape and not head.reaction and _TRADE_CREDITS.search(body):
+        score += 1  # a trade review's credit block: "Director: ...", "Running time: ..."
     evals = _eval_terms(body)
     score += min(3, len(evals) // 2)
     news = _count(_NEWS_BODY, body[:_SCAN])

@@ -83,7 +83,8 @@ _PLAYS = re.compile(
     r"\s(?:(?:will|would|is set to|is to|is going to)\s+)?(?P<v>plays|play|played|portrays|portray|portrayed|essays|essayed|is cast as|was cast as|"
     r"reprises (?:his|her|their) role as|reprises the role of|steps into the shoes of|voices|voiced|"
     r"lends (?:his|her|their) voice to|lent (?:his|her|their) voice to|lends voice to|"
-    r"provides the voice of|is the voice of)(?!\s+(?:by|out|along|up|havoc|like|well|safe|it|on|with|"
+    r"provides the voice of|is the voice of|(?:has|have) been offered the (?:part|role) of|"
+    r"(?:was|is|were|are) offered the (?:part|role) of|bagged the (?:part|role) of)(?!\s+(?:by|out|along|up|havoc|like|well|safe|it|on|with|"
     r"second fiddle|games|catch-up|around|down|off)\b)\s+(?:the (?:role|part|character) of\s+|"
     r"a (?:character|man|woman|boy|girl) (?:called|named)\s+)?",
 )

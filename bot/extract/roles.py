@@ -87,11 +87,54 @@ _LIST_VERB = re.compile(
     r"\s(?:all\s+|also\s+)?(?:pop up|pops up|turn up|turns up|show up|shows up|round out|rounds out|"
     r"complete the|completes the|co-star|co-stars|appear in|appears in|feature in|features in|"
     r"make up the|makes up the|(?:have|has|get|gets|are given|is given)\s+(?:[a-z\-]+\s+){0,4}"
-    r"(?:parts?|roles?|cameos?|turns?)\b)"
+    r"(?:parts?|roles?|cameos?|turns?)\b|appear(?=[.,;])|appears(?=[.,;])|"
+    r"are among the (?:others|rest|supporting cast|ensemble|cast|other actors)\b)"
+)
+_TALKS = re.compile(
+    r"\s(?:are|is)\s+(?:also\s+)?(?:reportedly\s+|said to be\s+)?in\s+"
+    r"(?:talks|discussions|negotiations)[ ]for[ ](?:the[ ])?(?:[a-z\-]+[ ])?(?:roles?|parts?)\b"
 )
 _POSSESSIVE_PAIR = re.compile(rf"({NAME})(?=\s+(?:is|was|remains|gets|goes|has|steals)\b)")
 
 
+_LABEL = re.compile(r"[A-Z][a-z]{1,12}:[ ]")
+_PRONOUN_AFTER = re.compile(r",?[ ](?:he|she)[ ]")
+
+
+def sentence_as_credits(text: str) -> list[Credit]:
+    """ "<Actor>, who ... . As <Character> he is unrecognisable": a sentence opening with "As
+    <Name> he/she" credits the actor who opened the sentence before it."""
+    out: list[Credit] = []
+    for h in hits(text, (". As ", "\nAs ")):
+        start = h + (2 if text[h] == "." else 1)
+        got = _previous_subject(text, start, start + 3)
+        char = name_after(text, start + 3)
+        if got and char:
+            out.append(Credit(got[0][0], got[0][1], character(char[0]), False, 2, "as"))
+    return out
+
+
+def _previous_subject(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """The name opening the sentence before ``start`` when ``end`` starts "<Name> he/she"."""
+    got = name_after(text, end)
+    if not got or not _PRONOUN_AFTER.match(text, got[1]):
+        return []
+    k = text.rfind(". ", max(0, start - 600), start - 2)
+    n = text.rfind("\n", max(0, start - 600), start - 2)
+    s0 = max(k + 2 if k >= 0 else 0, n + 1 if n >= 0 else 0)
+    label = _LABEL.match(text, s0)  # "Review: <Actor>, who ..."
+    if label:
+        s0 = label.end()
+    first = name_after(text, s0)
+    if not first or " " not in first[0] or not text.startswith(first[0], s0):
+        return []
+    return [(first[0], s0)]
+
+
+_PERF_POSS = re.compile(
+    r"\w's[ ](?:[a-z\-]+[ ]){0,2}(?:performance|turn|act|portrayal|role|work)[ ]+$"
+)
+_AKA_SEP = re.compile(r"[ ]+(?:aka|a\.k\.a\.?)[ ]+")
 _AKA_TAIL = re.compile(r"[ ]+(?:aka|a\.k\.a\.?)[ ]+[^,]{1,30},")
 
 
@@ -133,11 +176,12 @@ _NOUN_ANCHORS = (
 _LIST_VERB_ANCHORS = (
     "pop up", "pops up", "turn up", "turns up", "show up", "shows up", "round out", "rounds out",
     "complete", "co-star", "appear", "feature", "make up", "makes up", "have ", "has ", "get ",
-    "gets ", "given ",
+    "gets ", "given ", "among the",
 )  # fmt: skip
 _PLAYED_BY_ANCHORS = ("played", "portrayed", "essayed", "voiced", "brought")
 _PLAYS_ANCHORS = (
     "play", "portray", "essay", "cast as", "reprise", "steps into", "voice", "lends", "lent ",
+    "offered the", "bagged the",
 )  # fmt: skip
 
 
@@ -182,8 +226,19 @@ _PREPS = frozenset("in on at across through into from to of with by between amon
 
 def _after_preposition(text: str, start: int) -> bool:
     """True when the word right before ``start`` is a preposition."""
+    if _credit_to(text, start):
+        return False
     before = text[max(0, start - 12) : start].rstrip().rsplit(" ", 1)[-1]
     return before.casefold() in _PREPS
+
+
+_CREDIT_TO = frozenset("belong belongs belonged kudos".split())  # noqa: SIM905
+
+
+def _credit_to(text: str, start: int) -> bool:
+    """ "... passages belong to <Actor> as <Character>": the name after "belong to" is credited."""
+    words = text[max(0, start - 24) : start].split()
+    return len(words) >= 2 and words[-1] == "to" and words[-2].casefold() in _CREDIT_TO
 
 
 def clause_start(text: str, start: int) -> bool:
@@ -192,7 +247,7 @@ def clause_start(text: str, start: int) -> bool:
     if not before or before[-1] in ".,;:!?(\n-\"'|":
         return True
     last = before.rsplit(None, 1)[-1].casefold()
-    return last in _CLAUSE_WORDS
+    return last in _CLAUSE_WORDS or _credit_to(text, start)
 
 
 def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]:  # type: ignore[assignment]
@@ -218,6 +273,10 @@ def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]
     for m in near(_LIST_VERB, text, _LIST_VERB_ANCHORS, before=8, after=60):
         for name, pos in list_before(text, m.start()):
             out.append(Credit(name, pos, strength=2, cue="list-verb"))
+    talks = ("in talks", "in discussions", "in negotiations")
+    for m in near(_TALKS, text, talks, before=40, after=60):
+        for name, pos in list_before(text, m.start()):
+            out.append(Credit(name, pos, strength=2, cue="list-verb"))  # a casting report
     # "<Character> (<Actor>)" / "<Character> [<Actor>]" / "(played by <Actor>)"
     for m in near(_PAREN, text, ("(", "["), before=0, after=120):
         if skipped(m.start()):
@@ -273,6 +332,10 @@ def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]
         actors = subject_before(text, m.start())
         if not actors:
             continue
+        if len(actors) == 2 and _AKA_SEP.fullmatch(
+            text, actors[0][1] + len(actors[0][0]), actors[1][1]
+        ):
+            actors = actors[:1]  # "<Actor> aka <Alias> plays <Character>": one person
         char = described_name_after(text, m.end()) if len(actors) == 1 else None
         for name, pos in actors:
             out.append(Credit(name, pos, character(char), voice, 3 if char else 2, "plays"))
@@ -315,6 +378,9 @@ def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]
         if text[max(0, m.start() - 6) : m.start()].casefold().strip() in ("so", "just"):
             continue
         actors = subject_before(text, m.start() - len(mid))
+        if not actors and _PERF_POSS.search(text, max(0, m.start() - 40), m.start()):
+            # "fans singled out <Actor>'s performance as <Character>": the possessive credits
+            actors = subject_before(text, m.start() - len(mid), clause=False)[-1:]
         if not actors:
             continue
         char = described_name_after(text, m.end())
@@ -348,4 +414,5 @@ def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]
             c_hit = name_after(pm.group(1), 0)
             if c_hit and c_hit[0] == pm.group(1):
                 out.append(Credit(a_hit[0], a_hit[1], character(c_hit[0]), False, 1, "poss"))
+    out.extend(sentence_as_credits(text))
     return [c for c in out if c.name.casefold() not in STOP]
