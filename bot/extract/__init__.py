@@ -7,7 +7,7 @@ Public API: :func:`extract`, :func:`entry_from_text`, :func:`entry_from_html`, :
 from bot.extract.clean import clean_text, strip_furniture
 from bot.extract.core import extract
 from bot.extract.entries import content_hash, entry_from_html, entry_from_text
-from bot.extract.names import KnownNames, KnownTitles
+from bot.extract.known import KnownNames, KnownTitles
 
 __all__ = [
     "KnownNames",

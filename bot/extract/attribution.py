@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass, field
 
 from bot.extract.judge import sentence_at
+from bot.extract.known import KnownNames
 from bot.extract.lists import list_before
 from bot.extract.mentions import Mention
-from bot.extract.names import NAME, STOP, KnownNames, norm_name, norm_title
+from bot.extract.names import NAME, STOP, norm_name, norm_title
 from bot.extract.people import Credit
 from bot.extract.scan import find_all
 from bot.extract.works import STUDIOS

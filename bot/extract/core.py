@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from bot.extract import attribution as attr
+from bot.extract.bodytitle import title_from_body
 from bot.extract.charnames import org_or_phrase, refine_characters
 from bot.extract.clean import clean, strip_furniture
 from bot.extract.crew import crew_names, find_director
@@ -26,8 +27,6 @@ from bot.extract.headline import (
     news_title,
     normalise_headline,
     parse_headline,
-    tidy_title,
-    title_run,
 )
 from bot.extract.judge import (
     _LIST_HEADLINE,
@@ -38,17 +37,10 @@ from bot.extract.judge import (
     summarise,
     verdict_text,
 )
+from bot.extract.known import KnownNames, KnownTitles, known_names, known_titles_index
 from bot.extract.lists import list_after
 from bot.extract.mentions import Mention, also_read, passing
-from bot.extract.names import (
-    STOP,
-    KnownNames,
-    KnownTitles,
-    known_names,
-    known_titles_index,
-    norm_name,
-    norm_title,
-)
+from bot.extract.names import norm_name, norm_title
 from bot.extract.people import (
     Credit,
     cast_block,
@@ -59,6 +51,7 @@ from bot.extract.people import (
 from bot.extract.rating import find_rating
 from bot.extract.roles import find_credits
 from bot.extract.scan import lower
+from bot.extract.topic import on_topic
 from bot.extract.works import cue_titles, list_items, quoted_titles
 from bot.models import Extraction, FeedEntry, MentionedWork, MentionKind
 from bot.text import franchise_key
@@ -68,12 +61,9 @@ log = logging.getLogger(__name__)
 MAX_INPUT = (
     400_000  # characters of body analysed (longer items are cut: nobody writes such reviews)
 )
-_REVIEW_OF = re.compile(r"\breview of\s+(?:the\s+(?:film|movie|series|show|drama)\s+)?", re.I)
-_THE_WORK = re.compile(r"\b(?:the|this) (?:film|movie|series|show|drama|season),?\s+(?=[A-Z\"'])")
 _INTERVIEW = re.compile(
     r"\b(?:interview|exclusive|in conversation|opens up|speaks|talks|chats?)\b", re.IGNORECASE
 )
-_QUOTED_TITLE = re.compile(r"\"([A-Z0-9][^\"\n]{0,60})\"")
 
 
 def extract(
@@ -112,90 +102,6 @@ def _fallback(entry: FeedEntry) -> Extraction:
         published=entry.published,
         categories=tuple(c for c in entry.categories if isinstance(c, str)),
     )
-
-
-# Words without one of which an item is not about a film or series (whole words, lower case).
-# Erring towards "on topic" only costs time; an off-topic item is still stored and searchable.
-_TOPIC_WORDS = frozenset(
-    [
-        "film",
-        "films",
-        "filmmaker",
-        "filmmakers",
-        "movie",
-        "movies",
-        "cinema",
-        "cinemas",
-        "series",
-        "drama",
-        "dramas",
-        "k-drama",
-        "kdrama",
-        "sitcom",
-        "anime",
-        "cast",
-        "actor",
-        "actors",
-        "actress",
-        "actresses",
-        "starring",
-        "starrer",
-        "starrers",
-        "director",
-        "directors",
-        "directed",
-        "directs",
-        "directorial",
-        "trailer",
-        "teaser",
-        "sequel",
-        "prequel",
-        "franchise",
-        "biopic",
-        "documentary",
-        "screenplay",
-        "premiere",
-        "premiered",
-        "episode",
-        "episodes",
-        "season",
-        "seasons",
-        "review",
-        "reviews",
-        "reviewed",
-        "ott",
-        "netflix",
-        "hotstar",
-        "jiohotstar",
-        "zee5",
-        "sonyliv",
-        "hbo",
-        "hulu",
-        "disney",
-        "bollywood",
-        "hollywood",
-        "tollywood",
-        "kollywood",
-        "tvn",
-        "jtbc",
-        "mbc",
-        "kbs",
-        "sbs",
-        "showrunner",
-        "miniseries",
-        "box-office",
-    ]
-)
-_TOPIC_PHRASES = ("box office", "prime video", "apple tv", "web series", "k-pop")
-_WORDS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-
-def on_topic(headline: str, text: str, categories: Sequence[str] = ()) -> bool:
-    """Whether an item could be about a film or series at all (a cheap gate before extraction)."""
-    low = " ".join((headline, " ".join(categories), text[:20000])).lower()
-    if any(phrase in low for phrase in _TOPIC_PHRASES):
-        return True
-    return not _TOPIC_WORDS.isdisjoint(_WORDS.findall(low))
 
 
 def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extraction:
@@ -267,7 +173,7 @@ def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extrac
     if title is None and body_title_ok and not _LIST_HEADLINE.search(headline):
         need = 2 if is_review_rating is not None else 3
         elsewhere = {norm_title(t) for _p, t in cue_titles(body, lambda r: norm_name(r) in persons)}
-        title = _title_from_body(body, titles, persons | elsewhere, headline, need=need)
+        title = title_from_body(body, titles, persons | elsewhere, headline, need=need)
     if title:
         for start, t in franchise_siblings(body, title, lambda r: norm_name(r) in persons):
             mentions.append(Mention(t, MentionKind.FRANCHISE, start))
@@ -429,84 +335,3 @@ def _headline_list(headline: str) -> str:
                 part = part[5:].replace(" to ", " and ")
             return "like " + part.replace(", ", " and ")
     return ""
-
-
-_BODY_TITLE_CHARS = 8000
-
-
-def _title_from_body(
-    body: str, titles: KnownTitles, persons: set[str], headline: str = "", *, need: int = 3
-) -> str | None:
-    """When the headline does not name the work: "review of <T>", "<T>, FX's ... series",
-    "the film <T>", and the most repeated Capitalised run that is not a person."""
-    counts: dict[str, int] = {}
-    first: dict[str, str] = {}
-    where: dict[str, int] = {}
-    head_words = {w for w in norm_title(headline).split() if len(w) >= 5 and w not in STOP}
-    body = body[:_BODY_TITLE_CHARS]  # a work the article is about is named early and often
-    people_by_word: dict[str, list[str]] = {}
-    for p in persons:
-        if len(p) > 5:
-            people_by_word.setdefault(p.split(" ", 1)[0], []).append(p)
-
-    def names_person(key: str) -> bool:
-        """Whether a person's name stands in ``key`` (checked only where its first word does)."""
-        return any(p in key for w in set(key.split()) for p in people_by_word.get(w, ()))
-
-    def add(t: str | None, weight: int, pos: int = 1 << 30) -> None:
-        if not t:
-            return
-        t = tidy_title(t)[0]
-        key = norm_title(t)
-        if not key or key in persons or t.split()[0].casefold() in _NOT_TITLE_START:
-            return
-        if names_person(key):
-            return
-        counts[key] = counts.get(key, 0) + weight
-        first.setdefault(key, t)
-        where[key] = min(where.get(key, pos), pos)
-
-    for m in _REVIEW_OF.finditer(body):
-        add(title_run(body[m.end() : m.end() + 100]), 3)
-    for m in _THE_WORK.finditer(body):
-        add(title_run(body[m.end() : m.end() + 100]), 2)
-    for m in _APPOSITIVE_WORK.finditer(body):
-        add(m.group("t"), 4)
-    for m in _QUOTED_TITLE.finditer(body):
-        t = m.group(1)
-        if len(t.split()) <= 8 and title_run(t) == t:
-            add(t, 1)
-    for _pos, t in titles.find_in(body):
-        add(t, 1)
-    for m in _CAP_RUN.finditer(body):
-        if _RUN_GOES_ON.search(body, max(0, m.start() - 40), m.start()):
-            continue  # not the start of a capitalised run
-        if _INFO_LINE.match(body, body.rfind("\n", 0, m.start()) + 1):
-            continue  # "Streaming on: Disney+ and Hulu"
-        add(title_run(body[m.start() : m.start() + 100], max_words=8), 1, m.start())
-    for key in list(counts):
-        if "the " + key in counts:
-            counts["the " + key] += counts.pop(key)
-    if not counts:
-        return None
-    for key in counts:
-        if head_words & set(key.split()):
-            counts[key] += 2
-    best = min(counts, key=lambda k: (-counts[k], where.get(k, 1 << 30)))
-    rivals = sum(1 for v in counts.values() if v >= 2)
-    if counts[best] == need - 1 and counts[best] >= 2 and rivals == 1:
-        return first[best]  # one clear candidate named twice, no rival named more than once
-    return first[best] if counts[best] >= need else None
-
-
-_INFO_LINE = re.compile(r"[A-Za-z][\w ]{0,24}:")
-_RUN_GOES_ON = re.compile(r"[A-Z][\w'\-]*[ ]$")
-
-
-_NOT_TITLE_START = STOP - {"the", "a", "an"}
-_CAP_RUN = re.compile(r"(?<![\w'\-])[A-Z][\w'\-]*")
-_APPOSITIVE_WORK = re.compile(
-    r"(?P<t>[A-Z][^,.;\n]{0,60}?),\s+(?:[A-Z][\w+]*'s\s+|his\s+|her\s+|their\s+|the\s+|a\s+|an\s+)"
-    r"(?:[\w\-]+\s+){0,3}(?:series|film|movie|drama|show|adaptation|thriller|comedy|documentary|"
-    r"sequel|prequel|anthology)\b"
-)

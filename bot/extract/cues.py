@@ -14,8 +14,9 @@ import re
 from bot.extract.lists import list_after, list_before
 from bot.extract.names import NAME, NAME_RE, STOP, clean_name, name_after, name_before
 from bot.extract.people import HEADLINE_VERBS, Credit, _crew_before
-from bot.extract.roles import character, clause_start
+from bot.extract.roles import character
 from bot.extract.scan import hits, lower, near
+from bot.extract.subjects import clause_start
 
 _WORK_WORDS = frozenset(
     """

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from bot.extract.headline import parse_headline
-from bot.extract.names import STOP, KnownTitles, norm_title
+from bot.extract.known import KnownTitles
+from bot.extract.names import STOP, norm_title
 from bot.extract.runs import tidy_title, title_run
 from bot.extract.scan import near
 from bot.models import MentionKind

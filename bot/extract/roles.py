@@ -10,24 +10,27 @@ import re
 from bot.extract.described import described_name_after, lower_words_before
 from bot.extract.lists import list_after, list_before
 from bot.extract.names import NAME, STOP, name_after, name_before
-from bot.extract.people import (
+from bot.extract.people import _STARRER, Credit, _crew_before, _starrer_start
+from bot.extract.rolepatterns import (
     _ARTICLE_NEXT,
     _AS,
     _AS_BAD_MID,
     _AS_BAD_PREV,
     _CASTISH,
+    _LIST_VERB_ANCHORS,
+    _NOUN_ANCHORS,
     _PAREN,
     _PERSON_NOUN,
     _PLAYED_BY,
+    _PLAYED_BY_ANCHORS,
     _PLAYED_LEAD,
     _PLAYS,
-    _STARRER,
+    _PLAYS_ANCHORS,
     _STARRING,
-    Credit,
-    _crew_before,
-    _starrer_start,
+    _STARRING_ANCHORS,
 )
 from bot.extract.scan import hits, lower, near
+from bot.extract.subjects import aka_subject, subject_before
 
 _RANKS = re.compile(
     r"^(?:crown prince|chief state councillor|state councillor|councillor|physician|doctor|dr\.?|"
@@ -37,52 +40,7 @@ _RANKS = re.compile(
     r"(?=[A-Z])",
     re.IGNORECASE,
 )
-_APPOSITIVE = re.compile(
-    rf"({NAME}),\s+(?:[a-z][^,.;()]{{0,90}}|[A-Z][^,.;()]{{0,40}}'s[^,.;()]{{1,60}}),\s*$"
-)
 _APPOSITIVE_OPEN = re.compile(rf"({NAME}),\s+(?:the|a|an|his|her|their)\s[^,.;()]{{1,60}}?\s*$")
-_CLAUSE_WORDS = frozenset(
-    [
-        "and",
-        "but",
-        "while",
-        "with",
-        "also",
-        "meanwhile",
-        "then",
-        "plus",
-        "whereas",
-        "actor",
-        "actress",
-        "actors",
-        "actresses",
-        "veteran",
-        "newcomer",
-        "newcomers",
-        "star",
-        "stars",
-        "superstar",
-        "debutant",
-        "co-star",
-        "legend",
-        "icon",
-        "singer",
-        "rapper",
-        "comedian",
-        "youtuber",
-        "influencer",
-        "idol",
-        "model",
-        "cricketer",
-        "finally",
-        "is",
-        "was",
-        "are",
-        "were",
-        "including",
-    ]
-)
-_COPULA = re.compile(r"\s(?:is|was)\s+(?:the\s+)?(?=[A-Z])")
 _LIST_VERB = re.compile(
     r"\s(?:all\s+|also\s+)?(?:pop up|pops up|turn up|turns up|show up|shows up|round out|rounds out|"
     r"complete the|completes the|co-star|co-stars|appear in|appears in|feature in|features in|"
@@ -138,22 +96,6 @@ _AKA_SEP = re.compile(r"[ ]+(?:aka|a\.k\.a\.?)[ ]+")
 _AKA_TAIL = re.compile(r"[ ]+(?:aka|a\.k\.a\.?)[ ]+[^,]{1,30},")
 
 
-def _aka_subject(text: str, pos: int) -> list[tuple[str, int]]:
-    """ "<Actor> aka <X>, the former rapper," ending at ``pos``: the actor."""
-    m = _APPOSITIVE.search(text, max(0, pos - 160), pos)
-    if not m:
-        return []
-    alias = name_before(text, m.end(1))
-    if not alias:
-        return []
-    lead = text[max(0, alias[1] - 12) : alias[1]]
-    k = lead.rfind(" aka ")
-    if k < 0:
-        return []
-    got = name_before(text, alias[1] - (len(lead) - k))
-    return [got] if got and clause_start(text, got[1]) else []
-
-
 def _copulas(text: str) -> list[tuple[int, int]]:
     """ "<A> is <C>" cue spans: (position of the space before the verb, where the next word starts)."""
     out = []
@@ -166,88 +108,12 @@ def _copulas(text: str) -> list[tuple[int, int]]:
     return out
 
 
-_STARRING_ANCHORS = (
-    "starring", "featur", "appearance", "cameo", "headlined", "fronted", "toplined", "led by",
-    "star cast", "cast of", "cast includ", "ensemble", "cast compris",
-)  # fmt: skip
-_NOUN_ANCHORS = (
-    "actor", "actress", "star", "newcomer", "veteran", "heartthrob", "debutant", "idol",
-)  # fmt: skip
-_LIST_VERB_ANCHORS = (
-    "pop up", "pops up", "turn up", "turns up", "show up", "shows up", "round out", "rounds out",
-    "complete", "co-star", "appear", "feature", "make up", "makes up", "have ", "has ", "get ",
-    "gets ", "given ", "among the",
-)  # fmt: skip
-_PLAYED_BY_ANCHORS = ("played", "portrayed", "essayed", "voiced", "brought")
-_PLAYS_ANCHORS = (
-    "play", "portray", "essay", "cast as", "reprise", "steps into", "voice", "lends", "lent ",
-    "offered the", "bagged the",
-)  # fmt: skip
-
-
 def character(name: str | None) -> str | None:
     """A character name without a rank or job title ("Inspector Karan Anand" -> "Karan Anand")."""
     if not name:
         return None
     stripped = _RANKS.sub("", name, count=1)
     return stripped if stripped and stripped != name and stripped[:1].isupper() else name
-
-
-def subject_before(text: str, pos: int, *, clause: bool = True) -> list[tuple[str, int]]:
-    """The name(s) ending at ``pos``, allowing a trailing comma or an appositive clause between.
-
-    With ``clause`` the first name must open a clause ("sent to Nagaland as ..." has no subject).
-    """
-    names = list_before(text, pos)
-    if names:
-        if clause and _after_preposition(text, names[0][1]):
-            return []  # "across Brooklyn and Coney Island as ...": objects, not subjects
-        for i, (_n, start) in enumerate(names):
-            if not clause or clause_start(text, start):
-                return names[i:]
-        return []
-    m = _APPOSITIVE.search(text, max(0, pos - 160), pos)
-    if m:
-        got = name_before(text, m.end(1))
-        if got and clause_start(text, got[1]):
-            return [got]
-    chunk = text[max(0, pos - 3) : pos]
-    if chunk.rstrip().endswith(","):
-        cut = pos - (len(chunk) - len(chunk.rstrip().rstrip(",")))
-        names = list_before(text, cut)
-        for i, (_n, start) in enumerate(names):
-            if clause_start(text, start):
-                return names[i:]
-    return []
-
-
-_PREPS = frozenset("in on at across through into from to of with by between among near".split())  # noqa: SIM905
-
-
-def _after_preposition(text: str, start: int) -> bool:
-    """True when the word right before ``start`` is a preposition."""
-    if _credit_to(text, start):
-        return False
-    before = text[max(0, start - 12) : start].rstrip().rsplit(" ", 1)[-1]
-    return before.casefold() in _PREPS
-
-
-_CREDIT_TO = frozenset("belong belongs belonged kudos".split())  # noqa: SIM905
-
-
-def _credit_to(text: str, start: int) -> bool:
-    """ "... passages belong to <Actor> as <Character>": the name after "belong to" is credited."""
-    words = text[max(0, start - 24) : start].split()
-    return len(words) >= 2 and words[-1] == "to" and words[-2].casefold() in _CREDIT_TO
-
-
-def clause_start(text: str, start: int) -> bool:
-    """True when a name at ``start`` opens a clause (so it can be the subject of a cue)."""
-    before = text[max(0, start - 40) : start].rstrip()
-    if not before or before[-1] in ".,;:!?(\n-\"'|":
-        return True
-    last = before.rsplit(None, 1)[-1].casefold()
-    return last in _CLAUSE_WORDS or _credit_to(text, start)
 
 
 def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]:  # type: ignore[assignment]
@@ -345,7 +211,7 @@ def find_credits(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Credit]
         c_hit = name_after(text, after)
         if text[start - 1 : start] == ",":
             # "<Actor> [aka <X>], the former rapper, is <Character>": the appositive's subject
-            subj = subject_before(text, start) or _aka_subject(text, start)
+            subj = subject_before(text, start) or aka_subject(text, start)
             a_hit = subj[-1] if len(subj) == 1 else None
             after_a = a_hit[1] + len(a_hit[0]) if a_hit else 0
             if a_hit and not (text[after_a : after_a + 1] == "," or _AKA_TAIL.match(text, after_a)):
