@@ -39,6 +39,7 @@ ACCEPT = (
 )
 _CHUNK = 65536
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_BASE_HEADERS = {"Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
 _RETRY_LATER = "This is usually temporary; the bot will try again later."
 
 
@@ -54,11 +55,17 @@ class FetchSettings:
     user_agent: str = f"reviewbot/{__version__} (+https://github.com/reviewbot; feed reader)"
     allow_private: bool = False
     allowed_hosts: Collection[str] = ()
+    # kept-alive connections to one host and in all. Politeness to a host is the poller's
+    # per-host limit; this one must not be below it, or polls queue inside aiohttp while holding
+    # their concurrency slots.
+    connections_per_host: int = 16
+    connections: int = 100
+    dns_cache_seconds: float = 10  # the guarded resolver's checked answers are reused this long
 
     @classmethod
     def from_config(cls, config: FeedsConfig) -> FetchSettings:
         """The limits and address policy of the ``[feeds]`` config section."""
-        return cls(
+        settings = cls(
             timeout_connect=config.timeout_connect,
             timeout_read=config.timeout_read,
             timeout_total=config.timeout_total,
@@ -66,8 +73,12 @@ class FetchSettings:
             max_redirects=config.max_redirects,
             allow_private=config.allow_private_addresses,
             allowed_hosts=tuple(config.allowed_hosts),
-            **({"user_agent": config.user_agent} if config.user_agent else {}),
+            connections_per_host=max(16, config.per_host_concurrency),
+            connections=max(100, config.max_concurrency),
         )
+        if config.user_agent:
+            settings.user_agent = config.user_agent
+        return settings
 
 
 @dataclass(frozen=True)
@@ -100,7 +111,9 @@ def create_session(
         allow_private=settings.allow_private,
         allowed_hosts=settings.allowed_hosts,
         resolver=resolver,
-        limit_per_host=4,
+        limit=max(1, settings.connections),
+        limit_per_host=max(1, settings.connections_per_host),
+        ttl_dns_cache=settings.dns_cache_seconds,
     )
     return aiohttp.ClientSession(
         connector=connector,
@@ -213,6 +226,13 @@ class Fetcher:
         self._session = session
         self._owns_session = session is None
         self._resolver = resolver
+        # made once, not per request (the settings are read here: change them before use)
+        self._timeout = aiohttp.ClientTimeout(
+            total=self.settings.timeout_total,
+            sock_connect=self.settings.timeout_connect,
+            sock_read=self.settings.timeout_read,
+        )
+        self._policy = (self.settings.allow_private, tuple(self.settings.allowed_hosts))
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -261,7 +281,7 @@ class Fetcher:
     async def _follow(
         self, url: str, etag: str | None, last_modified: str | None, started: float
     ) -> FetchResult:
-        headers = {"Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
+        headers = _BASE_HEADERS.copy()
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -269,11 +289,7 @@ class Fetcher:
         seen: list[str] = []
         current, permanent = url, True
         while True:
-            check_url(
-                current,
-                allow_private=self.settings.allow_private,
-                allowed_hosts=self.settings.allowed_hosts,
-            )
+            check_url(current, allow_private=self._policy[0], allowed_hosts=self._policy[1])
             seen.append(current)
             async with self._request(current, headers) as response:
                 status = response.status
@@ -307,12 +323,9 @@ class Fetcher:
     async def _request(
         self, url: str, headers: dict[str, str]
     ) -> AsyncIterator[aiohttp.ClientResponse]:
-        timeout = aiohttp.ClientTimeout(
-            total=self.settings.timeout_total,
-            sock_connect=self.settings.timeout_connect,
-            sock_read=self.settings.timeout_read,
+        request = self.session.get(
+            url, headers=headers, allow_redirects=False, timeout=self._timeout
         )
-        request = self.session.get(url, headers=headers, allow_redirects=False, timeout=timeout)
         try:
             async with request as response:
                 yield response

@@ -16,6 +16,7 @@ off (never the scheme check); ``allowed_hosts`` lists host names or IP addresses
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import socket
@@ -177,8 +178,29 @@ def check_url(
     """Raise :class:`BlockedAddress` unless ``url`` is http(s) with a host that may be fetched.
 
     Only the URL is judged; host names are resolved and checked by :func:`resolve_and_check` (or
-    :class:`GuardedResolver` at connection time).
+    :class:`GuardedResolver` at connection time). The verdict depends on nothing but the URL and
+    the policy, so it is remembered (a poll cycle asks about the same URLs again and again).
     """
+    hosts = allowed_hosts if isinstance(allowed_hosts, tuple) else tuple(allowed_hosts)
+    problem = _url_problem(url, allow_private, hosts)
+    if problem is not None:
+        message, hint = problem
+        raise BlockedAddress(url, message, hint=hint)
+
+
+@functools.lru_cache(maxsize=8192)
+def _url_problem(
+    url: str, allow_private: bool, allowed_hosts: tuple[str, ...]
+) -> tuple[str, str | None] | None:
+    """(message, hint) of the BlockedAddress ``url`` gets under this policy, or None."""
+    try:
+        _judge_url(url, allow_private=allow_private, allowed_hosts=allowed_hosts)
+    except BlockedAddress as exc:
+        return exc.message, exc.hint
+    return None
+
+
+def _judge_url(url: str, *, allow_private: bool, allowed_hosts: Collection[str]) -> None:
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").rstrip(".").lower()

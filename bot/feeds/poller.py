@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -55,6 +56,15 @@ class PollReport:
     announced: int = 0
     error: str | None = None
     feed_id: int = 0
+
+
+@functools.lru_cache(maxsize=8192)
+def _host(url: str) -> str:
+    """The lower-case host of a feed URL (the key of the per-host limit)."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def _when(seconds: float) -> datetime:
@@ -223,7 +233,7 @@ class Poller:
 
     @contextlib.asynccontextmanager
     async def _limits(self, url: str) -> AsyncIterator[None]:
-        host = (urlsplit(url).hostname or "").lower()
+        host = _host(url)
         sem = self._hosts.get(host)
         if sem is None:
             sem = self._hosts[host] = asyncio.Semaphore(max(1, self.settings.per_host_concurrency))

@@ -133,6 +133,30 @@ def pollable_feeds(conn: sqlite3.Connection) -> list[FeedState]:
     return [_state(r) for r in rows]
 
 
+_OK_SQL = (
+    "UPDATE feeds SET failures = 0, last_error = NULL, last_success = ?, last_polled = ?,"
+    " next_poll = ?, etag = ?, last_modified = ?, title = COALESCE(?, title),"
+    " site_url = COALESCE(?, site_url), use_guid = COALESCE(?, use_guid) WHERE id = ?"
+)
+_FAILED_SQL = (
+    "UPDATE feeds SET failures = ?, last_error = ?, last_polled = ?, next_poll = ?,"
+    " paused = CASE WHEN ? THEN 1 ELSE paused END WHERE id = ?"
+)
+
+
+def _ok_values(now: str, feed_id: int, record: PollRecord) -> tuple[Any, ...]:
+    use_guid = None if record.use_guid is None else int(record.use_guid)
+    return (
+        now, now, to_iso(record.next_poll), record.etag, record.last_modified,
+        record.title, record.site_url, use_guid, feed_id,
+    )  # fmt: skip
+
+
+def _failed_values(now: str, feed_id: int, record: PollRecord) -> tuple[Any, ...]:
+    error = (record.error or "unknown error")[:ERROR_MAX]
+    return (record.failures, error, now, to_iso(record.next_poll), int(record.pause), feed_id)
+
+
 def record_poll(conn: sqlite3.Connection, feed_id: int, record: PollRecord) -> bool:
     """Store one poll's outcome (in the caller's transaction); True when it paused the feed."""
     row = conn.execute("SELECT paused FROM feeds WHERE id = ?", (feed_id,)).fetchone()
@@ -140,29 +164,46 @@ def record_poll(conn: sqlite3.Connection, feed_id: int, record: PollRecord) -> b
         return False  # removed while it was being polled
     now = now_iso()
     if record.ok:
-        conn.execute(
-            "UPDATE feeds SET failures = 0, last_error = NULL, last_success = ?, last_polled = ?,"
-            " next_poll = ?, etag = ?, last_modified = ?, title = COALESCE(?, title),"
-            " site_url = COALESCE(?, site_url), use_guid = COALESCE(?, use_guid) WHERE id = ?",
-            (
-                now, now, to_iso(record.next_poll), record.etag, record.last_modified,
-                record.title, record.site_url,
-                None if record.use_guid is None else int(record.use_guid), feed_id,
-            ),
-        )  # fmt: skip
+        conn.execute(_OK_SQL, _ok_values(now, feed_id, record))
         return False
-    error = (record.error or "unknown error")[:ERROR_MAX]
-    conn.execute(
-        "UPDATE feeds SET failures = ?, last_error = ?, last_polled = ?, next_poll = ?,"
-        " paused = CASE WHEN ? THEN 1 ELSE paused END WHERE id = ?",
-        (record.failures, error, now, to_iso(record.next_poll), int(record.pause), feed_id),
-    )
+    conn.execute(_FAILED_SQL, _failed_values(now, feed_id, record))
     return record.pause and not row[0]
 
 
 def record_polls(conn: sqlite3.Connection, records: list[tuple[int, PollRecord]]) -> set[int]:
-    """Store several polls' outcomes (in the caller's transaction); the feeds they paused."""
-    return {feed_id for feed_id, record in records if record_poll(conn, feed_id, record)}
+    """Store several polls' outcomes (in the caller's transaction); the feeds they paused.
+
+    One SELECT per 500 feeds and one ``executemany`` per kind of outcome, not two statements per
+    feed (a poll cycle of 1,000 feeds answering 304 records them in a few batches).
+    """
+    ids = [feed_id for feed_id, _ in records]
+    if len(set(ids)) != len(ids):  # the same feed twice: keep the one-by-one order exactly
+        return {feed_id for feed_id, record in records if record_poll(conn, feed_id, record)}
+    paused_before: dict[int, bool] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = conn.execute(
+            f"SELECT id, paused FROM feeds WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+        )
+        paused_before.update((int(r[0]), bool(r[1])) for r in rows)
+    now = now_iso()
+    ok: list[tuple[Any, ...]] = []
+    failed: list[tuple[Any, ...]] = []
+    paused: set[int] = set()
+    for feed_id, record in records:
+        if feed_id not in paused_before:
+            continue  # removed while it was being polled
+        if record.ok:
+            ok.append(_ok_values(now, feed_id, record))
+            continue
+        failed.append(_failed_values(now, feed_id, record))
+        if record.pause and not paused_before[feed_id]:
+            paused.add(feed_id)
+    if ok:
+        conn.executemany(_OK_SQL, ok)
+    if failed:
+        conn.executemany(_FAILED_SQL, failed)
+    return paused
 
 
 def active_subscriptions(

@@ -129,3 +129,20 @@ async def test_resolve_and_check_with_the_real_resolver() -> None:
     assert results and all(r["port"] == 80 for r in results)
     results = await resolve_and_check("localhost", 443, allow_private=True)
     assert {r["host"] for r in results} <= {"127.0.0.1", "::1"}
+
+
+def test_remembered_verdicts_stay_exact_for_every_policy() -> None:
+    url = "http://10.0.0.7/feed"
+    first = second = None
+    for _ in range(2):  # the second verdict comes from the cache: same words, a new exception
+        with pytest.raises(BlockedAddress) as caught:
+            check_url(url)
+        first, second = second, caught.value
+    assert first is not None and second is not None and first is not second
+    assert str(first) == str(second) and second.url == url and second.__cause__ is None
+    # the policy is part of the verdict: allowing the host (as a list, a set or a tuple) lets it
+    for hosts in (["10.0.0.7"], {"10.0.0.7"}, ("10.0.0.7",)):
+        check_url(url, allowed_hosts=hosts)
+    check_url(url, allow_private=True)
+    with pytest.raises(BlockedAddress):
+        check_url(url, allowed_hosts=("10.0.0.8",))

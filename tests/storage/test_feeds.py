@@ -107,6 +107,32 @@ async def test_pollable_feeds_follow_pauses(store: SQLiteStorage) -> None:
     assert feed.next_poll == NOW + timedelta(hours=1) and feed.last_success is not None
 
 
+async def test_record_polls_in_one_batch(store: SQLiteStorage) -> None:
+    a = await store.add_subscription(sub("https://a.example/feed", 1, 10))
+    b = await store.add_subscription(sub("https://b.example/feed", 1, 11))
+    c = await store.add_subscription(sub("https://c.example/feed", 1, 12))
+    already = PollRecord(ok=False, next_poll=NOW, failures=5, error="HTTP 500", pause=True)
+    assert await store.record_polls([(c.feed.id, already)]) == {c.feed.id}
+    ok = PollRecord(ok=True, next_poll=NOW + timedelta(hours=1), etag='"a1"', last_modified="x")
+    failed = PollRecord(ok=False, next_poll=NOW, failures=5, error="HTTP 503", pause=True)
+    again = PollRecord(ok=False, next_poll=NOW, failures=6, error="still down", pause=True)
+    paused = await store.record_polls(
+        [(a.feed.id, ok), (b.feed.id, failed), (c.feed.id, again), (999, failed)]
+    )
+    assert paused == {b.feed.id}  # c was paused before; 999 does not exist (removed meanwhile)
+    state = await store.feed_state(a.feed.id)
+    assert state.etag == '"a1"' and state.last_modified == "x" and state.failures == 0
+    assert state.next_poll == NOW + timedelta(hours=1) and not state.paused
+    feed_b, feed_c = await store.get_feed(b.feed.id), await store.get_feed(c.feed.id)
+    assert feed_b.paused and feed_b.failures == 5 and feed_b.last_error == "HTTP 503"
+    assert feed_c.paused and feed_c.failures == 6 and feed_c.last_error == "still down"
+    # the same feed twice in one batch: recorded in order, the pause reported once
+    await store.resume_subscription(b.subscription.id, NOW)
+    twice = await store.record_polls([(b.feed.id, failed), (b.feed.id, again), (a.feed.id, ok)])
+    assert twice == {b.feed.id}
+    assert (await store.get_feed(b.feed.id)).last_error == "still down"
+
+
 async def test_new_items_are_announced_once_per_channel(
     store: SQLiteStorage, db_path: Path
 ) -> None:
