@@ -126,7 +126,8 @@ def help_text(prefix: str = "!", command: str | None = None) -> str:
             f"{prefix}{spec.usage}: {spec.description}.\nExample: {prefix}{spec.example}{aliases}"
         )
     lines = [f"{prefix}{spec.usage} — {spec.description}" for spec in COMMANDS.values()]
-    lines.append(f"Each also works as a slash command (/{'/'.join(list(COMMANDS)[:3])} ...).")
+    slash = ", ".join("/" + name for name in list(COMMANDS)[:3])
+    lines.append(f"Each also works as a slash command ({slash} ...).")
     lines.append(
         f"Moderators, in Discord: {prefix}config (prefix, moderator role, announcement channel, mentions, "
         f"timezone) and {prefix}feed add/list/remove/pause/resume/test/backfill/filter/template."

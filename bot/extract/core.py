@@ -149,7 +149,13 @@ def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extrac
         if not t:
             continue
         hp = parse_headline(h)
-        people = [c.name for c in headline_people(hp.rest)] if hp.review_shape else []
+        # a possessive in a linked headline is as often a character ("Bablu's second cup") as an
+        # actor: only starrer names are credited to the linked work
+        people = (
+            [c.name for c in headline_people(hp.rest) if c.cue != "headline-poss"]
+            if hp.review_shape
+            else []
+        )
         people = people or [n for n, _p in news_cast(h)]
         mentions.append(Mention(t, MentionKind.ALSO_READ, start, people, url, h))
     credits = [*block_credits, *find_credits(body, skip=block_spans)]

@@ -258,3 +258,18 @@ def test_aka_alias_before_plays_keeps_the_pair() -> None:
     got = _run("It works.\n\nLeo Wang aka Wang Hao plays Dongfang Lan, and he is superb.")
     assert got.characters.get("Dongfang Lan") == "Leo Wang"
     assert "Wang Hao" not in got.cast_names
+
+
+def test_a_possessive_in_a_linked_headline_is_not_credited_to_the_linked_work() -> None:
+    """ "Also Read: <T> Movie Review: Bablu's second cup ..." names a character, not an actor of <T>;
+    a starrer in a linked headline still is."""
+    text = (
+        "Harbour Lights Review: a gentle drama\n\n"
+        "Asha Rao plays Mira in this gentle drama, and the film is a pleasant watch.\n"
+        "Also Read: Tea Stall Tales 2 Movie Review: Bablu's second cup is stronger and louder\n"
+        "Also Read: Monsoon Letters Review: Ravi Menon and Sara Ali starrer is a slow delight\n"
+    )
+    got = extract(entry_from_text(text))
+    linked = {m.title: m.cast for m in got.mentions}
+    assert linked.get("Tea Stall Tales 2") == ()
+    assert linked.get("Monsoon Letters") == ("Ravi Menon", "Sara Ali")
