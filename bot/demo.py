@@ -2,7 +2,7 @@
 
 The demo feed (bot/data/demo_feed.json, written for the project; every title and person in it is
 invented) is ingested through the normal pipeline into a cache file the first time it is needed, and again
-whenever the feed or the code version changes.
+whenever the feed, the version, the schema or the extraction code changes.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from bot.errors import InputError
 from bot.feeds.parse import parse_feed
 from bot.ingest import Ingestor
 from bot.storage import open_storage
+from bot.storage.migrations import LATEST_VERSION
 
 DEMO_FEED_KEY = "demo:reviewtalk"
 
@@ -40,10 +41,20 @@ async def build_demo_db(path: Path) -> None:
         await storage.close()
 
 
+def _demo_digest() -> str:
+    """Names the cached database: the feed, the version, the schema and the extraction code that
+    built it, so that a changed extractor (even within one version) never shows stale facts."""
+    h = hashlib.sha256(demo_feed_bytes() + __version__.encode() + str(LATEST_VERSION).encode())
+    extract = resources.files("bot").joinpath("extract")
+    for module in sorted(extract.iterdir(), key=lambda m: m.name):
+        if module.name.endswith(".py"):
+            h.update(module.name.encode() + module.read_bytes())
+    return h.hexdigest()[:12]
+
+
 async def ensure_demo_db(directory: Path | None = None) -> Path:
     """The path of an up-to-date demo database, building it if needed."""
-    data = demo_feed_bytes()
-    digest = hashlib.sha256(data + __version__.encode()).hexdigest()[:12]
+    digest = _demo_digest()
     folder = directory or _cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)

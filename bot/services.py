@@ -113,10 +113,13 @@ class ReviewService:
         return [found[i] for i in dict.fromkeys(ids) if i in found]
 
     # ------------------------------------------------------------------ resolution
-    async def resolve_work(self, query: str) -> tuple[Work, str | None]:
+    async def resolve_work(
+        self, query: str, *, exact: list[Work] | None = None
+    ) -> tuple[Work, str | None]:
         """The work a user means, and their words if a typo was corrected.
 
         Raises Ambiguous when several works fit equally well, NotFound with suggestions otherwise.
+        ``exact``: the works whose key equals the query's, when the caller already looked them up.
         """
         query = _clean_query(query, "title")
         await self._refresh()
@@ -124,7 +127,7 @@ class ReviewService:
         key = norm_title(title)
         if not key:
             raise UsageError(f"{query!r} has no letters or digits to look up.")
-        works = await self.storage.works_by_key(key)
+        works = exact if exact is not None else await self.storage.works_by_key(key)
         if year is not None or kind is not None:
             works = [
                 w
@@ -177,12 +180,17 @@ class ReviewService:
             return None  # "Stree 3" is not a typo of "Stree 2"
         return best.row.id
 
-    async def resolve_person(self, query: str) -> tuple[Person, str | None]:
-        """The person a user means (name or alias), and their words if a typo was corrected."""
+    async def resolve_person(
+        self, query: str, *, exact: list[Person] | None = None
+    ) -> tuple[Person, str | None]:
+        """The person a user means (name or alias), and their words if a typo was corrected.
+
+        ``exact``: the people whose key equals the query's, when the caller already looked them up.
+        """
         query = _clean_query(query, "name")
         await self._refresh()
         key = norm_name(query)
-        people = await self.storage.people_by_key(key)
+        people = exact if exact is not None else await self.storage.people_by_key(key)
         if len(people) == 1:
             return people[0], None
         if len(people) > 1:
@@ -217,29 +225,33 @@ class ReviewService:
         query = _clean_query(query, "title or name")
         await self._refresh()
         title, _, _ = _split_qualifier(query)
-        if await self.storage.works_by_key(norm_title(title)):
-            return await self.cast_of_work(query)
-        if await self.storage.people_by_key(norm_name(query)):
-            return await self.works_of_person(query)
+        works = await self.storage.works_by_key(norm_title(title))
+        if works:
+            return await self.cast_of_work(query, exact=works)
+        people = await self.storage.people_by_key(norm_name(query))
+        if people:
+            return await self.works_of_person(query, exact=people)
         try:
-            return await self.cast_of_work(query)
+            return await self.cast_of_work(query, exact=[])
         except NotFound as work_miss:
             try:
-                return await self.works_of_person(query)
+                return await self.works_of_person(query, exact=[])
             except NotFound as person_miss:
                 raise NotFound(
                     f"I don't know a work or a person called {query!r}.",
                     suggestions=(work_miss.suggestions[:3] + person_miss.suggestions[:3]),
                 ) from None
 
-    async def cast_of_work(self, title: str) -> CastAnswer:
+    async def cast_of_work(self, title: str, *, exact: list[Work] | None = None) -> CastAnswer:
         """The work's cast in billing order, with characters (directors last)."""
-        work, corrected = await self.resolve_work(title)
+        work, corrected = await self.resolve_work(title, exact=exact)
         return CastAnswer(work, tuple(await self.storage.cast_for_work(work.id)), corrected)
 
-    async def works_of_person(self, name: str) -> PersonAnswer:
+    async def works_of_person(
+        self, name: str, *, exact: list[Person] | None = None
+    ) -> PersonAnswer:
         """The person's works with the characters they played."""
-        person, corrected = await self.resolve_person(name)
+        person, corrected = await self.resolve_person(name, exact=exact)
         credits = await self.storage.credits_for_person(person.id)
         return PersonAnswer(person, tuple(credits), corrected)
 

@@ -220,21 +220,6 @@ def may_configure(
     return role is not None and role in set(role_ids)
 
 
-def allowed_announcement_roles(
-    settings: GuildSettings, wanted: Iterable[int] | None = None
-) -> tuple[int, ...]:
-    """Roles an announcement may ping: the ``wanted`` ones a moderator allowed (all allowed if None).
-
-    Anything not in ``settings.mention_role_ids`` is dropped, so a role id taken from feed text or a
-    user's words can never be pinged.
-    """
-    allowed = settings.mention_role_ids
-    if wanted is None:
-        return allowed
-    wanted_set = set(wanted)
-    return tuple(r for r in allowed if r in wanted_set)
-
-
 # --------------------------------------------------------------------------- the service
 
 

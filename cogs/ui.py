@@ -8,7 +8,7 @@ is dropped whole rather than cut.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -26,7 +26,6 @@ from bot.render import (
     Card,
     Field,
 )
-from bot.settings import GuildSettings, allowed_announcement_roles
 from bot.text import truncate
 
 log = logging.getLogger("reviewbot.ui")
@@ -97,20 +96,6 @@ def card_to_embed(card: Card) -> discord.Embed:
 def fit_content(text: str) -> str:
     """Plain message text cut to Discord's 2,000 characters between words."""
     return truncate(text, CONTENT_MAX)
-
-
-def announcement_mentions(
-    settings: GuildSettings, wanted_role_ids: Iterable[int] | None = None
-) -> discord.AllowedMentions:
-    """AllowedMentions for an announcement: only roles a moderator allowed, never @everyone or users.
-
-    ``wanted_role_ids`` are the roles the announcement means to ping (None: every allowed role); any
-    that a moderator did not allow with ``/config mentions add`` are dropped.
-    """
-    roles = [discord.Object(id=r) for r in allowed_announcement_roles(settings, wanted_role_ids)]
-    return discord.AllowedMentions(
-        everyone=False, users=False, roles=roles or False, replied_user=False
-    )
 
 
 # --------------------------------------------------------------------------- views

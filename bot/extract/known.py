@@ -7,7 +7,8 @@ identity and size of the collection it was built from.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
+from typing import Any, TypeVar, cast
 
 from bot.extract.names import NAME_RE, STOP, norm_name, norm_title, strip_possessive
 
@@ -86,7 +87,27 @@ class KnownNames(Mapping[str, Sequence[str]]):
         return found
 
 
-_NAME_CACHE: dict[tuple[int, int], tuple[Mapping[str, Sequence[str]], KnownNames]] = {}
+T = TypeVar("T")
+_NAME_CACHE: dict[tuple[int, int], tuple[object, Any]] = {}
+_CACHE_SIZE = 4
+
+
+def _cached(
+    cache: dict[tuple[int, int], tuple[object, Any]], source: Sized, build: Callable[[], T]
+) -> T:
+    """``build()`` for ``source``, remembered by the object's identity and size (the few most recent).
+
+    The source object is kept in the entry, so its id cannot be reused while the entry lives.
+    """
+    key = (id(source), len(source))
+    hit = cache.get(key)
+    if hit is not None and hit[0] is source:
+        return cast(T, hit[1])
+    value = build()
+    if len(cache) >= _CACHE_SIZE:
+        cache.pop(next(iter(cache)))
+    cache[key] = (source, value)
+    return value
 
 
 def known_names(people: Mapping[str, Sequence[str]] | None) -> KnownNames:
@@ -95,15 +116,7 @@ def known_names(people: Mapping[str, Sequence[str]] | None) -> KnownNames:
         return people
     if not people:
         return _EMPTY_NAMES
-    key = (id(people), len(people))
-    hit = _NAME_CACHE.get(key)
-    if hit is not None and hit[0] is people:
-        return hit[1]
-    index = KnownNames(people)
-    if len(_NAME_CACHE) >= 4:
-        _NAME_CACHE.pop(next(iter(_NAME_CACHE)))
-    _NAME_CACHE[key] = (people, index)
-    return index
+    return _cached(_NAME_CACHE, people, lambda: KnownNames(people))
 
 
 _EMPTY_NAMES = KnownNames()
@@ -166,7 +179,7 @@ class KnownTitles:
         return out
 
 
-_TITLE_CACHE: dict[tuple[int, int], tuple[object, KnownTitles]] = {}
+_TITLE_CACHE: dict[tuple[int, int], tuple[object, Any]] = {}
 
 
 def known_titles_index(titles: Iterable[str] | KnownTitles) -> KnownTitles:
@@ -176,15 +189,8 @@ def known_titles_index(titles: Iterable[str] | KnownTitles) -> KnownTitles:
     if isinstance(titles, (list, tuple, set, frozenset, dict)):
         if not titles:
             return _EMPTY_TITLES
-        key = (id(titles), len(titles))
-        hit = _TITLE_CACHE.get(key)
-        if hit is not None and hit[0] is titles:
-            return hit[1]
-        index = KnownTitles(titles)
-        if len(_TITLE_CACHE) >= 4:
-            _TITLE_CACHE.pop(next(iter(_TITLE_CACHE)))
-        _TITLE_CACHE[key] = (titles, index)
-        return index
+        sized = titles
+        return _cached(_TITLE_CACHE, sized, lambda: KnownTitles(sized))
     return KnownTitles(titles)
 
 

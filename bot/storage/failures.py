@@ -29,7 +29,7 @@ def storage_error(path: str, action: str, exc: BaseException) -> StorageError:
     if "file is not a database" in low or "file is encrypted" in low:
         return StorageError(
             f"{path} is not a SQLite database.",
-            hint="Point the [storage] path setting at a reviewbot database or at a new file name.",
+            hint="Point [database] path (or --db) at a reviewbot database or at a new file name.",
         )
     if "unable to open database" in low:
         return StorageError(

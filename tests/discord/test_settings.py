@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.announce import announcement_mentions
 from bot.errors import PermissionDenied, UsageError
 from bot.settings import (
     MENTION_ROLES_MAX,
     SETTING_KEYS,
     GuildSettings,
     SettingsService,
-    allowed_announcement_roles,
     may_configure,
     validate_language,
     validate_prefix,
@@ -185,9 +185,9 @@ def test_who_may_configure() -> None:
 
 def test_announcement_roles_only_from_the_allowed_list() -> None:
     settings = GuildSettings(mention_role_ids=(10, 20))
-    assert allowed_announcement_roles(settings) == (10, 20)
-    assert allowed_announcement_roles(settings, [20, 30, 999]) == (20,)
-    assert allowed_announcement_roles(GuildSettings(), [10]) == ()
+    assert announcement_mentions(settings.mention_role_ids, 20) == ("<@&20>", (20,))
+    assert announcement_mentions(settings.mention_role_ids, 999) == ("", ())
+    assert announcement_mentions(GuildSettings().mention_role_ids, 10) == ("", ())
 
 
 async def test_bot_meta_round_trip(storage: SQLiteStorage) -> None:

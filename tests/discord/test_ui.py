@@ -6,6 +6,7 @@ import discord
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.announce import announcement_mentions
 from bot.render import (
     DESCRIPTION_MAX,
     FIELD_VALUE_MAX,
@@ -16,10 +17,10 @@ from bot.render import (
     Field,
 )
 from bot.settings import GuildSettings
+from cogs.delivery import announcement_allowed_mentions
 from cogs.ui import (
     SELECT_OPTIONS_MAX,
     SELECT_TEXT_MAX,
-    announcement_mentions,
     card_to_embed,
     fit_card,
     fit_content,
@@ -83,11 +84,15 @@ def test_content_is_cut_to_2000() -> None:
 
 
 def test_announcement_mentions_only_allowed_roles() -> None:
-    none = announcement_mentions(GuildSettings()).to_dict()
+    settings = GuildSettings(mention_role_ids=(5, 6))
+    _, nobody = announcement_mentions(GuildSettings().mention_role_ids, 6)
+    none = announcement_allowed_mentions(nobody).to_dict()
     assert none["parse"] == [] and not none.get("roles")
-    allowed = announcement_mentions(GuildSettings(mention_role_ids=(5, 6)), [6, 7]).to_dict()
+    _, roles = announcement_mentions(settings.mention_role_ids, 6)
+    allowed = announcement_allowed_mentions(roles).to_dict()
     assert allowed["parse"] == []  # never @everyone/@here or users
     assert allowed["roles"] == [6]
+    assert announcement_mentions(settings.mention_role_ids, 7) == ("", ())
 
 
 @settings(max_examples=60, deadline=None)
