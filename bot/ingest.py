@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 64  # entries extracted per hop off the loop; known names refresh between batches
 KNOWN_REBUILD_FACTOR = 10  # see Ingestor._known
+KNOWN_REFRESH_S = 30.0  # see Ingestor._known
 POOL_MIN = 48  # a batch at least this large is shared among the extraction processes
 
 Progress = Callable[[int, int], None]
@@ -89,9 +90,10 @@ def _extract_batch(
     return [extract(e, known_people=names, known_titles=titles) for e in entries]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Known:
-    """A snapshot of what the database knows, with the extraction indexes built from it."""
+    """A snapshot of what the database knows, with the extraction indexes built from it, plus
+    what this process stored since (``learn``; ``generation`` counts those additions)."""
 
     version: int
     people: dict[str, list[str]]
@@ -100,16 +102,39 @@ class _Known:
     titles: KnownTitles
     built_at: float
     cost: float  # seconds the snapshot took to read and index
+    generation: int = 0
+
+    def learn(self, extraction: Extraction) -> None:
+        """Add the titles and people storing ``extraction`` records (as bot.storage.ingest
+        creates them: people only for an article whose work is known)."""
+        titles = [extraction.title] if extraction.title else []
+        titles += [m.title for m in extraction.mentions]
+        people: list[tuple[str, tuple[str, ...]]] = list(extraction.aliases)
+        if extraction.title:
+            people += [(c.name, ()) for c in extraction.cast]
+            people += [(extraction.director, ())] if extraction.director else []
+        people += [(name, ()) for m in extraction.mentions for name in m.cast]
+        for title in titles:
+            before = len(self.titles)
+            self.titles.add(title)
+            if len(self.titles) != before:
+                self.title_list.append(title)
+        for name, aliases in people:
+            self.names.add(name, aliases)
+            canonical = self.names.canonical(name)
+            if canonical is not None:
+                self.people[canonical] = list(self.names[canonical])
+        self.generation += 1
 
 
 # In an extraction worker process: the known-name indexes of the last data version seen, so that a
 # worker builds them once per version rather than once per batch.
-_WORKER_KNOWN: tuple[int, KnownNames, KnownTitles] | None = None
+_WORKER_KNOWN: tuple[tuple[int, int], KnownNames, KnownTitles] | None = None
 
 
 def _extract_in_worker(
     entries: Sequence[FeedEntry],
-    version: int,
+    version: tuple[int, int],
     known_people: Mapping[str, Sequence[str]],
     known_titles: Sequence[str],
 ) -> list[Extraction]:
@@ -166,7 +191,8 @@ class Ingestor:
         loop = asyncio.get_running_loop()
         size = -(-len(entries) // self.workers)
         chunks = [entries[i : i + size] for i in range(0, len(entries), size)]
-        version, people, titles = known.version, known.people, known.title_list
+        version = (known.version, known.generation)
+        people, titles = known.people, known.title_list
         try:
             parts = await asyncio.gather(
                 *(
@@ -180,17 +206,31 @@ class Ingestor:
             return await asyncio.to_thread(_extract_batch, entries, known.names, known.titles)
         return [extraction for part in parts for extraction in part]
 
+    def known_snapshot(self) -> _Known | None:
+        """The known-name indexes extraction uses now (None before the first extraction)."""
+        return self._known_cache
+
+    def learn(self, extractions: Sequence[Extraction]) -> None:
+        """Add what these stored extractions name to the known-name indexes at once, so the next
+        item can use them without re-reading every name from the database (call it after storing)."""
+        known = self._known_cache
+        if known is not None:
+            for extraction in extractions:
+                known.learn(extraction)
+
     async def _known(self) -> _Known:
         """The names and titles already known, as extraction indexes.
 
-        Rebuilt when the data changed, but no more often than ten times the last rebuild took: with
-        a small database that is every batch (names from one item help the next), with tens of
-        thousands of people a few seconds, so a long ingest never spends most of its time here.
+        Read from the database once, then kept current by ``learn`` for what this process stores.
+        Re-read when the data changed, but no more often than every ``KNOWN_REFRESH_S`` seconds and
+        ten times the last read took: that picks up what other processes stored and what edits
+        removed, without a poll cycle spending its time re-reading tens of thousands of names.
         """
         async with self._known_lock:
             known = self._known_cache
             now = time.monotonic()
-            if known is not None and now - known.built_at < KNOWN_REBUILD_FACTOR * known.cost:
+            wait = max(KNOWN_REFRESH_S, KNOWN_REBUILD_FACTOR * known.cost) if known else 0.0
+            if known is not None and now - known.built_at < wait:
                 return known
             version = await self.storage.data_version()
             if known is not None and version == known.version:
@@ -230,7 +270,9 @@ class Ingestor:
                     (feed_key, key, digest, entry, extraction)
                     for (entry, key, digest), extraction in zip(todo, extractions, strict=True)
                 ]
-                for result, item in zip(await self._store(items), items, strict=True):
+                results = await self._store(items)
+                self.learn([i[4] for i, r in zip(items, results, strict=True) if r.changed])
+                for result, item in zip(results, items, strict=True):
                     if result.status == "failed":
                         headline = item[3].title[:80]
                         log.warning(

@@ -225,6 +225,11 @@ class IngestResult:
     error: str | None = None
     is_review: bool = True
 
+    @property
+    def changed(self) -> bool:
+        """True when the item was stored anew or updated."""
+        return self.status in ("new", "updated")
+
 
 @dataclass(frozen=True, slots=True)
 class SettingChange:

@@ -8,8 +8,8 @@ One poll: a conditional GET (ETag/Last-Modified kept per feed; Cache-Control max
 Retry-After respected through ``next_poll_time``) -> parse and sort the items off the event loop
 (``decide``; feeds whose guids change on every fetch are keyed by link from then on) -> extract the
 new and changed items (the Ingestor's workers) -> ONE storage transaction that stores them and
-queues their announcements (``ingest_and_enqueue``) -> kick the sender. Failures back off
-exponentially; after ``pause_after_failures`` in a row the feed is paused and every server
+queues their announcements (``ingest_and_enqueue_many``: feeds finishing together share it)
+-> kick the sender. Failures back off exponentially; after ``pause_after_failures`` in a row the feed is paused and every server
 following it is told (``notifier``).
 """
 
@@ -31,17 +31,26 @@ from bot.errors import FeedError, ReviewBotError
 from bot.feeds.announcing import build_announcement, subscription_filter
 from bot.feeds.decide import Decision, decide, guids_unstable
 from bot.feeds.fetch import Fetcher, FetchResult, fetch_feed
+from bot.feeds.groupwrite import GroupWriter
 from bot.feeds.netguard import FetchError
 from bot.feeds.schedule import DueQueue, first_poll_time, next_poll_time, should_pause
 from bot.ingest import Ingestor
 from bot.models import Extraction, FeedEntry, ParsedFeed, StoredItem, Subscription
 from bot.settings import GuildSettings
 from bot.storage.base import Storage
-from bot.storage.records import FeedState, PlannedAnnouncement, Planner, PollRecord, QueuedItem
+from bot.storage.records import (
+    EnqueueOutcome,
+    FeedState,
+    PlannedAnnouncement,
+    Planner,
+    PollRecord,
+    QueuedItem,
+)
 
 log = logging.getLogger("reviewbot.poller")
 
 Notifier = Callable[[int, int | None, str], Awaitable[None]]
+_StoreArgs = tuple[str, Sequence[QueuedItem], Planner | None]
 RELOAD_EVERY = 60.0  # seconds between re-reads of the schedule (new feeds also wake the poller)
 
 
@@ -110,9 +119,11 @@ class Poller:
         self._reload_wanted = False
         self._stopping = False
         self._tasks: set[asyncio.Task[None]] = set()
-        self._records: list[tuple[int, PollRecord, asyncio.Future[bool]]] = []
-        self._flushing = False
-        self._flush_task: asyncio.Task[None] | None = None
+        # group commits: polls finishing together share one transaction (bot/feeds/groupwrite.py)
+        self._records: GroupWriter[tuple[int, PollRecord], bool] = GroupWriter(self._write_records)
+        self._stores: GroupWriter[_StoreArgs, list[EnqueueOutcome]] = GroupWriter(
+            storage.ingest_and_enqueue_many
+        )
 
     # ------------------------------------------------------------------ the scheduler
     def wake(self) -> None:
@@ -330,7 +341,10 @@ class Poller:
                 for item, extraction in zip(todo, extractions, strict=True)
             ]
             planner = await self.planner(subs)
-            for outcome in await self.storage.ingest_and_enqueue(state.feed_key, queued, planner):
+            outcomes = await self._stores.submit((state.feed_key, queued, planner))
+            stored_now = zip(queued, outcomes, strict=True)
+            self.ingestor.learn([q.extraction for q, o in stored_now if o.result.changed])
+            for outcome in outcomes:
                 new += outcome.result.status == "new"
                 updated += outcome.result.status == "updated"
                 announced += outcome.announced + outcome.edits
@@ -350,33 +364,13 @@ class Poller:
         return report, due
 
     async def _record(self, feed_id: int, record: PollRecord) -> bool:
-        """Store a poll's outcome; polls finishing together share one transaction (a group
-        commit: 1,000 feeds answering 304 cost a few dozen commits, not 1,000). True when it
-        paused the feed."""
-        waiter: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._records.append((feed_id, record, waiter))
-        if not self._flushing:
-            self._flushing = True
-            self._flush_task = asyncio.create_task(self._flush_records())
-        return await waiter
+        """Store a poll's outcome (a group commit: 1,000 feeds answering 304 cost a few dozen
+        commits, not 1,000). True when it paused the feed."""
+        return await self._records.submit((feed_id, record))
 
-    async def _flush_records(self) -> None:
-        try:
-            while self._records:
-                await asyncio.sleep(0)  # let the polls finishing now join this batch
-                batch, self._records = self._records, []
-                try:
-                    paused = await self.storage.record_polls([(f, r) for f, r, _ in batch])
-                except Exception as exc:
-                    for _, _, waiter in batch:
-                        if not waiter.done():
-                            waiter.set_exception(exc)
-                    continue
-                for feed_id, _, waiter in batch:
-                    if not waiter.done():
-                        waiter.set_result(feed_id in paused)
-        finally:
-            self._flushing = False
+    async def _write_records(self, batch: list[tuple[int, PollRecord]]) -> list[bool]:
+        paused = await self.storage.record_polls(batch)
+        return [feed_id in paused for feed_id, _ in batch]
 
     async def _extract(self, entries: list[FeedEntry]) -> list[Extraction]:
         """Extract a poll's new items off the loop, with the Ingestor's shared snapshot of known

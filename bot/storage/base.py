@@ -311,6 +311,19 @@ class Storage(ABC):
         with status "failed". ``planner=None`` stores the items and announces nothing.
         """
 
+    async def ingest_and_enqueue_many(
+        self, groups: Sequence[tuple[str, Sequence[QueuedItem], Planner | None]]
+    ) -> list[list[EnqueueOutcome]]:
+        """``ingest_and_enqueue`` for several feeds' items (feed_key, items, planner), normally all
+        in ONE transaction (a group commit); the outcomes per group, in order.
+
+        If anything fails, each group is redone as ``ingest_and_enqueue`` would do it alone, so a
+        bad item loses nothing of the other items or feeds. This default writes group by group.
+        """
+        return [
+            await self.ingest_and_enqueue(key, items, planner) for key, items, planner in groups
+        ]
+
     @abstractmethod
     async def enqueue_announcements(self, rows: Sequence[QueuedAnnouncement]) -> int:
         """Queue announcements of stored reviews (a backfill); returns how many were new."""

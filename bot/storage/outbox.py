@@ -148,6 +148,13 @@ def ingest_batch(
     return [_ingest_one(conn, feed_key, item, planner) for item in items]
 
 
+def ingest_groups(
+    conn: sqlite3.Connection, groups: list[tuple[str, list[QueuedItem], Planner | None]]
+) -> list[list[EnqueueOutcome]]:
+    """``ingest_batch`` for several feeds (in the caller's transaction), in order."""
+    return [ingest_batch(conn, key, items, planner) for key, items, planner in groups]
+
+
 def enqueue_announcements(conn: sqlite3.Connection, rows: Sequence[QueuedAnnouncement]) -> int:
     """Queue announcements of stored reviews; returns how many were not queued before."""
     now = _now()
@@ -322,6 +329,19 @@ class OutboxMixin(UnitRunner):
                 log.warning("could not store an item of %s: %s", feed_key, exc)
                 out.append(_failed(item, exc))
         return out
+
+    async def ingest_and_enqueue_many(
+        self, groups: Sequence[tuple[str, Sequence[QueuedItem], Planner | None]]
+    ) -> list[list[EnqueueOutcome]]:
+        """Several feeds' items in one transaction; on a failure, each group on its own."""
+        todo = [(key, list(items), planner) for key, items, planner in groups]
+        if sum(1 for _, items, _ in todo if items) > 1:
+            try:
+                return await self._write("storing feed items", ingest_groups, todo)
+            except ReviewBotError as exc:
+                log.warning("a group of %s feeds' items failed (%s): storing feed by feed",
+                            len(todo), exc)  # fmt: skip
+        return [await self.ingest_and_enqueue(key, items, planner) for key, items, planner in todo]
 
     async def enqueue_announcements(self, rows: Sequence[QueuedAnnouncement]) -> int:
         """Queue announcements of stored reviews; returns how many were new."""

@@ -319,3 +319,36 @@ async def test_run_polls_a_feed_again_when_it_is_due_again(tmp_path: Path) -> No
         await rig.poller.stop()
         await asyncio.wait_for(task, 5)
         assert (await rig.store.outbox_counts())["pending"] == 1
+
+
+async def test_feeds_finishing_together_share_one_write_and_announce_once(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cycle's new items go to storage in group commits (several feeds per transaction); the
+    same review arriving through two feeds in one group is still announced once per channel."""
+    urls = [rig.world.feed(f"/g{n}", review(f"old-{n}", f"Old {n}", 1)) for n in range(6)]
+    for url in urls:
+        await rig.service.add(1, 10, url)
+    for n in range(6):
+        rig.world.docs[f"/g{n}"].items.insert(0, review(f"new-{n}", f"Fresh Title {n}", 2))
+    for path in ("/g0", "/g1"):  # one more review, carried by two of the feeds
+        rig.world.docs[path].items.insert(0, review("shared", "Shared Film", 3, guid=path))
+    groups: list[list[str]] = []
+    write = rig.store.ingest_and_enqueue_many
+
+    async def recording(batch):  # type: ignore[no-untyped-def]
+        groups.append([feed_key for feed_key, _, _ in batch])
+        return await write(batch)
+
+    monkeypatch.setattr(rig.store, "ingest_and_enqueue_many", recording)
+    later = time.time() + 10**7  # every feed is due
+    poller = Poller(rig.store, rig.fetcher, Ingestor(rig.store, workers=0), rig.config,
+                    clock=lambda: later)  # fmt: skip
+    reports = await poller.poll_due()
+    assert sorted(r.status for r in reports) == ["ok"] * 6
+    assert sum(r.new for r in reports) == 7  # six new items and the shared review, once
+    assert sorted(k for group in groups for k in group) == sorted(urls)  # every feed written once
+    assert len(groups) < len(urls) and max(map(len, groups)) > 1  # at least one group commit
+    await rig.sender.drain_once()
+    posted = [s.content for s in rig.transport.in_channel(10)]
+    assert len(posted) == 7 and sum("Shared Film" in p for p in posted) == 1

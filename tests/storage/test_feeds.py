@@ -268,3 +268,48 @@ async def test_outbox_survives_reopening(db_path: Path) -> None:
         assert row.announcement.content.startswith("Kept")
     finally:
         await store.close()
+
+
+async def test_several_feeds_in_one_write_and_a_failure_loses_only_its_item(
+    store: SQLiteStorage, db_path: Path
+) -> None:
+    s = await store.add_subscription(sub("https://a.example/feed", 1, 10))
+    plan = everyone([(s.subscription.id, 10)])
+    groups = [
+        (
+            "https://a.example/feed",
+            [queued(t, f"https://s.example/{t}") for t in ("A1", "A2")],
+            plan,
+        ),
+        ("https://b.example/feed", [], plan),  # a feed with nothing new
+        ("https://c.example/feed", [queued("C1", "https://s.example/C1")], None),
+    ]
+    outcomes = await store.ingest_and_enqueue_many(groups)
+    assert [[o.result.status for o in group] for group in outcomes] == [["new", "new"], [], ["new"]]
+    assert [o.announced for o in outcomes[0]] == [1, 1] and outcomes[2][0].announced == 0
+
+    def boom(item: QueuedItem, stored: StoredItem) -> list[PlannedAnnouncement]:
+        if stored.title == "Bad":
+            raise NotFound("planner failure")
+        return plan(item, stored)
+
+    # the same article through two feeds of one group, and a failing item in another
+    groups = [
+        ("https://a.example/feed", [queued("Shared", "https://s.example/shared")], plan),
+        (
+            "https://b.example/feed",
+            [queued("Bad", "https://s.example/bad"), queued("B2", "https://s.example/B2")],
+            boom,
+        ),
+        ("https://c.example/feed", [queued("Shared", "https://s.example/shared")], plan),
+    ]
+    outcomes = await store.ingest_and_enqueue_many(groups)
+    assert [[o.result.status for o in group] for group in outcomes] == [
+        ["new"],
+        ["failed", "new"],
+        ["unchanged"],
+    ]
+    assert "planner failure" in (outcomes[1][0].result.error or "")
+    headlines = [payload for _, _, _, payload in rows(db_path)]
+    assert len(headlines) == 4 and sum("Shared" in h for h in headlines) == 1
+    assert "https://s.example/bad" not in str(await store.known_items("https://b.example/feed"))
