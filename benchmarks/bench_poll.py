@@ -33,6 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot import runtime
+
 ITEMS = 10
 SITES = ("dramanotes", "filmcompanion", "seoulscreen", "bollyview", "cinecritic")
 ACTORS = ("Kim Tae-ri", "Nam Joo-hyuk", "Park Seo-joon", "IU", "Song Kang", "Alia Bhatt",
@@ -209,7 +211,8 @@ def main() -> None:
         base = f"http://127.0.0.1:{ready.get(timeout=30)}"
         with tempfile.TemporaryDirectory() as folder:
             tmp = Path(folder)
-            ours = asyncio.run(run_reviewbot(base, args.feeds, changed, args.workers, tmp))
+            # on the event loop `reviewbot run` uses (uvloop where installed; see bot/runtime.py)
+            ours = runtime.run(run_reviewbot(base, args.feeds, changed, args.workers, tmp))
             theirs = run_reader(base, args.feeds, changed, args.workers, tmp)
     finally:
         server.terminate()
@@ -218,6 +221,7 @@ def main() -> None:
         f"\nOne poll cycle of {args.feeds} feeds ({changed} with a new item, the rest 304), "
         f"{args.workers} workers, server on 127.0.0.1 in another process\n"
     )
+    print(f"reviewbot's event loop: {runtime.loop_name()}\n")
     print(f"{'':28} {'cycle wall s':>12} {'cycle CPU s':>12} {'feeds/s':>9}   cold follow s")
     rows = [ours] + ([theirs] if theirs else [])
     for f in rows:

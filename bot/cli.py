@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from bot import __version__
+from bot import __version__, runtime
 from bot.config import Config, load_config
 from bot.errors import ConfigError, InputError, ReviewBotError, UsageError
 from bot.extract import extract
@@ -286,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        return asyncio.run(_run(_COMMANDS[args.command], args, config))
+        return runtime.run(_run(_COMMANDS[args.command], args, config))
     except (UsageError, ConfigError) as exc:
         return _fail(str(exc), 2)
     except ReviewBotError as exc:
