@@ -2,17 +2,19 @@
 
 A feed server runs in a child process on 127.0.0.1 and serves N WordPress-shaped RSS feeds (10
 items each, ETag/If-None-Match). Each side first follows every feed (the cold fetch, reported but
-not the goal), then the server adds one new item to a fraction of the feeds (5% by default) and one
-full cycle over all N feeds is timed: wall time and this process's CPU time (time.process_time,
-which counts worker threads too; extraction runs in a thread here so that it is counted). Both
-sides use the same concurrency (``--workers``).
+not the goal), then, ``--cycles`` times, the server adds one new item to a fraction of the feeds
+(5% by default) and one full cycle over all N feeds is timed: wall time and this process's CPU time
+(time.process_time, which counts worker threads too; extraction runs in a thread here so that it
+is counted). The figures are the median cycle (min-max beside it): single cycles on a shared
+2-core machine vary by +-15%. Both sides use the same concurrency (``--workers``); reviewbot runs
+on the event loop ``reviewbot run`` uses (uvloop where installed, see bot/runtime.py).
 
 reviewbot's cycle does more than reader's: it also extracts the new reviews, stores their facts
 and search text, and queues their announcements in the same transaction.
 
-    /work/venv/bin/python benchmarks/bench_poll.py [--feeds 1000] [--changed 0.05] [--workers 16]
+    python benchmarks/bench_poll.py [--feeds 1000] [--changed 0.05] [--workers 16] [--cycles 3]
 
-Needs ``reader`` (pip install reader) only for the comparison; without it only reviewbot runs.
+Needs ``reader`` (pip install -e '.[bench]') only for the comparison; without it only reviewbot runs.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import asyncio
 import json
 import multiprocessing as mp
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -131,12 +134,25 @@ def bump(base: str, count: int, seed: int) -> list[int]:
 class Figures:
     name: str
     cold_wall: float
-    wall: float
-    cpu: float
+    walls: list[float]
+    cpus: list[float]
     detail: str
 
+    @property
+    def wall(self) -> float:
+        return statistics.median(self.walls)
 
-async def run_reviewbot(base: str, feeds: int, changed: int, workers: int, tmp: Path) -> Figures:
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpus)
+
+    def spread(self) -> str:
+        return f"{min(self.walls):.2f}-{max(self.walls):.2f}"
+
+
+async def run_reviewbot(
+    base: str, feeds: int, changed: int, workers: int, cycles: int, tmp: Path
+) -> Figures:
     from bot.config import FeedsConfig
     from bot.feeds.fetch import Fetcher, FetchSettings
     from bot.feeds.poller import Poller
@@ -149,6 +165,10 @@ async def run_reviewbot(base: str, feeds: int, changed: int, workers: int, tmp: 
     )
     store = await open_storage(tmp / "reviewbot.db")
     ingestor = Ingestor(store, workers=0)  # extraction in a thread: counted by process_time
+    walls: list[float] = []
+    cpus: list[float] = []
+    statuses: dict[str, int] = {}
+    new = 0
     async with Fetcher(FetchSettings(allowed_hosts=("127.0.0.1",))) as fetcher:
         service = FeedService(store, fetcher, ingestor, config)
         gate = asyncio.Semaphore(workers)
@@ -160,23 +180,26 @@ async def run_reviewbot(base: str, feeds: int, changed: int, workers: int, tmp: 
         started = time.perf_counter()
         await asyncio.gather(*(follow(i) for i in range(feeds)))
         cold = time.perf_counter() - started
-        await asyncio.to_thread(bump, base, changed, 1)
-        later = time.time() + 10**7  # every feed is due
-        poller = Poller(store, fetcher, ingestor, config, clock=lambda: later)
-        wall0, cpu0 = time.perf_counter(), time.process_time()
-        reports = await poller.poll_due()
-        wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+        for cycle in range(cycles):
+            await asyncio.to_thread(bump, base, changed, 1 + cycle)
+            later = time.time() + 10**7 * (cycle + 1)  # every feed is due
+            poller = Poller(store, fetcher, ingestor, config, clock=lambda t=later: t)
+            wall0, cpu0 = time.perf_counter(), time.process_time()
+            reports = await poller.poll_due()
+            walls.append(time.perf_counter() - wall0)
+            cpus.append(time.process_time() - cpu0)
+            for report in reports:
+                statuses[report.status] = statuses.get(report.status, 0) + 1
+            new += sum(r.new for r in reports)
     counts = await store.outbox_counts()
     await store.close()
-    statuses: dict[str, int] = {}
-    for report in reports:
-        statuses[report.status] = statuses.get(report.status, 0) + 1
-    new = sum(r.new for r in reports)
     detail = f"{statuses}, {new} new reviews, {counts['pending']} announcements queued"
-    return Figures("reviewbot Poller.poll_due", cold, wall, cpu, detail)
+    return Figures("reviewbot Poller.poll_due", cold, walls, cpus, detail)
 
 
-def run_reader(base: str, feeds: int, changed: int, workers: int, tmp: Path) -> Figures | None:
+def run_reader(
+    base: str, feeds: int, changed: int, workers: int, cycles: int, tmp: Path
+) -> Figures | None:
     try:
         from reader import make_reader
     except ImportError:
@@ -188,13 +211,17 @@ def run_reader(base: str, feeds: int, changed: int, workers: int, tmp: Path) -> 
     reader.update_feeds(workers=workers)
     cold = time.perf_counter() - started
     before = reader.get_entry_counts().total
-    bump(base, changed, 2)
-    wall0, cpu0 = time.perf_counter(), time.process_time()
-    reader.update_feeds(workers=workers, scheduled=False)
-    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    walls: list[float] = []
+    cpus: list[float] = []
+    for cycle in range(cycles):
+        bump(base, changed, 1001 + cycle)
+        wall0, cpu0 = time.perf_counter(), time.process_time()
+        reader.update_feeds(workers=workers, scheduled=False)
+        walls.append(time.perf_counter() - wall0)
+        cpus.append(time.process_time() - cpu0)
     after = reader.get_entry_counts().total
     reader.close()
-    return Figures("reader.update_feeds", cold, wall, cpu, f"{after - before} new entries")
+    return Figures("reader.update_feeds", cold, walls, cpus, f"{after - before} new entries")
 
 
 def main() -> None:
@@ -202,6 +229,7 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--changed", type=float, default=0.05, help="fraction with a new item")
     parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument("--cycles", type=int, default=3, help="timed cycles per side (median)")
     args = parser.parse_args()
     changed = max(1, round(args.feeds * args.changed))
     ready: mp.Queue[int] = mp.get_context("spawn").Queue()
@@ -212,22 +240,27 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             tmp = Path(folder)
             # on the event loop `reviewbot run` uses (uvloop where installed; see bot/runtime.py)
-            ours = runtime.run(run_reviewbot(base, args.feeds, changed, args.workers, tmp))
-            theirs = run_reader(base, args.feeds, changed, args.workers, tmp)
+            run = (base, args.feeds, changed, args.workers, args.cycles, tmp)
+            ours = runtime.run(run_reviewbot(*run))
+            theirs = run_reader(*run)
     finally:
         server.terminate()
         server.join(5)
     print(
         f"\nOne poll cycle of {args.feeds} feeds ({changed} with a new item, the rest 304), "
-        f"{args.workers} workers, server on 127.0.0.1 in another process\n"
+        f"{args.workers} workers, server on 127.0.0.1 in another process; median of "
+        f"{args.cycles} cycles per side\n"
     )
     print(f"reviewbot's event loop: {runtime.loop_name()}\n")
-    print(f"{'':28} {'cycle wall s':>12} {'cycle CPU s':>12} {'feeds/s':>9}   cold follow s")
+    print(
+        f"{'':28} {'cycle wall s':>12} {'(min-max)':>11} {'cycle CPU s':>12} {'feeds/s':>9}"
+        "   cold follow s"
+    )
     rows = [ours] + ([theirs] if theirs else [])
     for f in rows:
         print(
-            f"{f.name:28} {f.wall:12.2f} {f.cpu:12.2f} {args.feeds / f.wall:9.0f}   "
-            f"{f.cold_wall:10.1f}   {f.detail}"
+            f"{f.name:28} {f.wall:12.2f} {f.spread():>11} {f.cpu:12.2f} "
+            f"{args.feeds / f.wall:9.0f}   {f.cold_wall:10.1f}   {f.detail}"
         )
     if theirs:
         print(
@@ -235,9 +268,11 @@ def main() -> None:
             f"{theirs.cpu / ours.cpu:.1f}x less CPU time (goal: 5x)"
         )
     else:
-        print("\n(reader is not installed: pip install reader to compare)")
-    print(f"command: /work/venv/bin/python benchmarks/bench_poll.py --feeds {args.feeds} "
-          f"--changed {args.changed} --workers {args.workers}")  # fmt: skip
+        print("\n(reader is not installed: pip install -e '.[bench]' to compare)")
+    print(
+        f"command: python benchmarks/bench_poll.py --feeds {args.feeds} "
+        f"--changed {args.changed} --workers {args.workers} --cycles {args.cycles}"
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ same content hash are skipped before extraction, so re-reading a feed costs almo
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import logging
 import os
@@ -243,6 +244,9 @@ class Ingestor:
             )
             cost = time.monotonic() - start + (start - now)
             self._known_cache = _Known(version, people, titles, names, title_index, start, cost)
+            # the indexes are large and live until the next re-read (30 s or more): keep them out
+            # of the garbage collector's full scans, as ReviewService does with its own indexes
+            gc.freeze()
             return self._known_cache
 
     async def ingest_entries(
