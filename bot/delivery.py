@@ -11,6 +11,12 @@ Discord side implements it; tests use an in-process one):
   announcements in order.
 * A row is marked sent only after the transport returned its message id. A crash between the two
   leaves the row pending; it is sent again with the same nonce, which the platform de-duplicates.
+  Discord remembers nonces for a few minutes only, so that alone would not hold after a long
+  outage: the sender marks the rows it takes on before sending any (``mark_trying``, one write
+  per batch), and before sending a row that was taken on before (a crash, a retry) it asks the
+  transport whether the message is already in the channel (``find_posted``); if so, the row is
+  marked sent with that message instead. After a crash that costs one history read per row that
+  was queued in memory, not one per message ever sent.
 * ``SendError.permanent`` (channel gone, missing permission): the row fails, its subscription is
   paused and the server's moderators are told once. Other errors retry with exponential backoff
   (``retry_after`` honoured), up to ``max_attempts``.
@@ -36,6 +42,7 @@ from bot.storage.records import OutboxRow
 log = logging.getLogger("reviewbot.delivery")
 
 Clock = Callable[[], float]
+CLOCK_SKEW = timedelta(seconds=60)  # our clock against the platform's message timestamps
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -69,6 +76,13 @@ class Transport(Protocol):
 
     async def notify(self, guild_id: int, channel_id: int | None, text: str) -> None:
         """Tell a server's moderators something (announce channel, else ``channel_id``); no pings."""
+        ...
+
+    async def find_posted(
+        self, channel_id: int, announcement: Announcement, since: datetime
+    ) -> int | None:
+        """The id of a message this bot posted in the channel at or after ``since`` with this
+        announcement's text, or None (raises SendError when the channel cannot be read)."""
         ...
 
 
@@ -163,6 +177,7 @@ class Sender:
         self._kicked = asyncio.Event()
         self._stopping = False
         self._counts = [0, 0, 0]  # sent, retried, failed (since start)
+        self.found_posted = 0  # rows found already posted (and not sent again) since start
 
     # ------------------------------------------------------------------ control
     def kick(self) -> None:
@@ -208,6 +223,10 @@ class Sender:
     # ------------------------------------------------------------------ queueing
     async def _fill(self, limit: int) -> int:
         rows = await self.storage.claim_outbox(datetime.now(UTC), limit, exclude=self._queued)
+        sends = [row.id for row in rows if row.kind == "send"]
+        if sends:
+            # before any of them is sent: a crash from now on leaves the mark (one write per fill)
+            await self.storage.mark_trying(sends, datetime.now(UTC))
         for row in rows:
             self._queued.add(row.id)
             self._queues.setdefault(row.channel_id, deque()).append(row)
@@ -256,9 +275,34 @@ class Sender:
         if delay > 0:
             await self.sleep(delay)
 
+    async def _already_posted(self, row: OutboxRow) -> int | None:
+        """For a send tried before: the message it may already have made, else None."""
+        if row.kind != "send" or row.tried_at is None:
+            return None
+        since = row.tried_at - CLOCK_SKEW
+        try:
+            return await self.transport.find_posted(row.channel_id, row.announcement, since)
+        except SendError as exc:
+            if not exc.permanent:
+                raise
+            # the channel's history cannot be read: send (the nonce still covers a short outage)
+            log.warning("could not look for outbox row %s in its channel: %s", row.id, exc)
+            return None
+
     async def _deliver(self, row: OutboxRow) -> None:
         if not row.announcement.content:
             await self._give_up(row, "the queued announcement is damaged", pause=False)
+            return
+        try:
+            found = await self._already_posted(row)
+        except SendError as exc:
+            await self._retry(row, exc)
+            return
+        if found is not None:
+            log.info("outbox row %s was already posted as message %s", row.id, found)
+            await self.storage.mark_sent(row.id, found, row.payload)
+            self.found_posted += 1
+            self._counts[0] += 1
             return
         channel = self._window(row.channel_id)
         await self._wait_until(channel.next_free(self.clock()))

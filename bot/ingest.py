@@ -193,7 +193,9 @@ class Ingestor:
         size = -(-len(entries) // self.workers)
         chunks = [entries[i : i + size] for i in range(0, len(entries), size)]
         version = (known.version, known.generation)
-        people, titles = known.people, known.title_list
+        # copies: the pool pickles its arguments in a thread of its own, while ``learn`` may grow
+        # the originals on this one
+        people, titles = dict(known.people), list(known.title_list)
         try:
             parts = await asyncio.gather(
                 *(

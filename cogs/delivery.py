@@ -6,7 +6,8 @@ retries. This adapter only turns one outbox row into one REST call and maps Disc
 error, a rate limit that outlasted discord.py's own retries, or a network failure is transient.
 
 Every send carries the row's nonce; discord.py then also sets ``enforce_nonce``, so Discord drops a
-repeat of a send that reached it before a crash. Mentions are explicit: announcements may ping only the
+repeat of a send that reached it before a crash (for a few minutes; after that ``find_posted`` reads
+the channel's recent history so the Sender does not post a row twice). Mentions are explicit: announcements may ping only the
 roles the core put in ``Announcement.role_ids`` (moderator-configured); notices to moderators ping nobody.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("reviewbot.delivery")
 
 NOTICE_PREFIX = "**Feed notice:** "
+HISTORY_LIMIT = 200  # messages read when looking for an announcement that may be posted already
 # Discord JSON error codes that no retry can fix (the channel, message or access is gone)
 _PERMANENT_CODES = frozenset({10003, 10008, 50001, 50013, 50007, 50083})
 
@@ -106,6 +109,31 @@ class DiscordTransport:
             )
         except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise send_error(exc, f"editing message {message_id} in channel {channel_id}") from exc
+
+    async def find_posted(
+        self, channel_id: int, announcement: Announcement, since: datetime
+    ) -> int | None:
+        """A message of this bot in ``channel_id`` since ``since`` with the announcement's text.
+
+        Reads up to ``HISTORY_LIMIT`` messages after ``since`` (oldest first). Discord returns no
+        nonces in a channel's history, so the text decides: one review is announced once per
+        channel, and its announcement names it.
+        """
+        me = self.bot.user
+        if me is None:
+            raise SendError("not connected to Discord yet", permanent=False)
+        channel = self.bot.get_partial_messageable(channel_id)
+        content = fit_content(announcement.content)
+        after = discord.Object(id=discord.utils.time_snowflake(since))
+        try:
+            async for message in channel.history(
+                limit=HISTORY_LIMIT, after=after, oldest_first=True
+            ):
+                if message.author.id == me.id and message.content == content:
+                    return message.id
+        except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise send_error(exc, f"reading the history of channel {channel_id}") from exc
+        return None
 
     async def notify(self, guild_id: int, channel_id: int | None, text: str) -> None:
         """Tell a server's moderators something; pings nobody and never raises.

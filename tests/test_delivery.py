@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.delivery import Sender, SlidingWindow
+from bot.delivery import Sender, SendError, SlidingWindow
 from bot.models import Announcement, StoredItem
 from bot.storage import SQLiteStorage, open_storage
 from bot.storage.records import NewSubscription, PlannedAnnouncement, QueuedItem
@@ -97,6 +97,7 @@ async def test_sends_every_row_once_with_its_nonce(store: SQLiteStorage) -> None
     assert len({s.nonce for s in transport.sent}) == 6
     assert (await sender.drain_once()).sent == 0  # nothing is sent twice
     assert (await store.outbox_counts())["sent"] == 6
+    assert transport.lookups == 0  # rows sent on their first try are never looked for
 
 
 async def test_pacing_under_the_channel_and_global_limits(store: SQLiteStorage) -> None:
@@ -207,13 +208,79 @@ async def test_pending_rows_survive_a_crash_and_are_posted_once(tmp_path: Path) 
     store = await open_storage(path)  # the restart
     try:
         transport.crash_after_send = False
-        report = await Sender(store, transport).drain_once()
+        sender = Sender(store, transport)
+        report = await sender.drain_once()
         assert report.sent == 2
-        assert transport.dedups == 1  # the same nonce again: the first is not posted twice
+        # both rows were taken on before the crash, so both were looked for: the posted one was
+        # found (and not sent again), the other was sent
+        assert (transport.lookups, sender.found_posted, transport.dedups) == (2, 1, 0)
         assert len(transport.in_channel(50)) == 2
         assert (await store.outbox_counts())["sent"] == 2
     finally:
         await store.close()
+
+
+async def test_after_an_outage_longer_than_the_nonce_window_nothing_is_posted_twice(
+    tmp_path: Path,
+) -> None:
+    """The platform forgets nonces after a few minutes; a row posted just before a crash and sent
+    again after that would be a second message, so the sender looks in the channel first."""
+    path = tmp_path / "bot.db"
+    store = await open_storage(path)
+    subs = {70: await follow(store, 7, 70), 71: await follow(store, 7, 71)}
+    await queue_reviews(store, subs, 3)
+    transport = RecordingTransport()
+    transport.crash_after_send = True
+    await Sender(store, transport, concurrency=1).drain_once()
+    posted_before = len(transport.sent)
+    assert posted_before >= 1 and (await store.outbox_counts())["pending"] == 6
+    await store.close()
+
+    transport.crash_after_send = False
+    transport.forget_nonces()  # a long outage: the same nonce would post again
+    store = await open_storage(path)
+    try:
+        sender = Sender(store, transport)
+        assert (await sender.drain_once()).sent == 6
+        assert sender.found_posted == posted_before
+        for channel in (70, 71):
+            contents = [s.content for s in transport.in_channel(channel)]
+            assert len(contents) == len(set(contents)) == 3  # every review once per channel
+        assert (await store.outbox_counts())["sent"] == 6
+        assert transport.lookups == 6  # each row taken on before the crash, once
+    finally:
+        await store.close()
+
+
+async def test_a_row_tried_before_but_not_posted_is_sent_after_the_look(
+    store: SQLiteStorage,
+) -> None:
+    subs = {80: await follow(store, 8, 80)}
+    await queue_reviews(store, subs, 1)
+    transport = RecordingTransport()
+    transport.transient[80] = 1  # the first try fails before anything is posted
+    sender = Sender(store, transport, retry_base=0.0)
+    assert (await sender.drain_once()).retried == 1
+    assert (await sender.drain_once()).sent == 1
+    assert transport.lookups == 1 and sender.found_posted == 0
+    assert len(transport.in_channel(80)) == 1
+
+
+async def test_an_unreadable_history_sends_anyway_and_a_flaky_one_retries(
+    store: SQLiteStorage,
+) -> None:
+    subs = {90: await follow(store, 9, 90)}
+    await queue_reviews(store, subs, 1)
+    transport = RecordingTransport()
+    transport.transient[90] = 1
+    sender = Sender(store, transport, retry_base=0.0)
+    await sender.drain_once()  # tried once, failed: the row is now "tried"
+    transport.history_error = SendError("Discord answered 503", permanent=False)
+    assert (await sender.drain_once()).retried == 1  # cannot look now: try again later
+    assert transport.sent == []
+    transport.history_error = SendError("Missing Access", permanent=True)
+    assert (await sender.drain_once()).sent == 1  # may not read history: the nonce must do
+    assert len(transport.in_channel(90)) == 1
 
 
 async def test_queued_edits_edit_the_posted_message(store: SQLiteStorage) -> None:

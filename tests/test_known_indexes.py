@@ -85,3 +85,27 @@ async def test_learned_indexes_match_a_fresh_read_of_the_database(tmp_path: Path
         }
     finally:
         await storage.close()
+
+
+async def test_worker_processes_extract_what_a_thread_extracts(tmp_path: Path) -> None:
+    """Large batches go to extraction processes; they must see the same known names (including
+    those learned since the last read) and so give the same facts as extraction in a thread."""
+    from bot.ingest import POOL_MIN, shutdown_extraction_pool
+
+    entries = [
+        entry_from_text(p.read_text(encoding="utf-8")) for p in sorted(ARTICLES.glob("*.txt"))
+    ]
+    first, second = entries[:20], entries[20 : 20 + 2 * POOL_MIN]
+    got = {}
+    for workers in (0, 2):
+        storage = await open_storage(tmp_path / f"w{workers}.db")
+        try:
+            ingestor = Ingestor(storage, workers=workers)
+            await ingestor.ingest_entries("golden", first)  # names to learn before the big batch
+            assert ingestor.known_snapshot().generation == len(first)
+            got[workers] = await ingestor.extract_entries(second)
+        finally:
+            await storage.close()
+    await shutdown_extraction_pool()
+    assert len(got[2]) == len(second)
+    assert got[2] == got[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import zoneinfo
+from collections.abc import Mapping, Sequence
 from datetime import UTC, tzinfo
 
 from bot.announce import (
@@ -20,6 +21,7 @@ from bot.announce import (
 from bot.errors import UsageError
 from bot.models import Announcement, CastMember, Extraction, StoredItem, Subscription
 from bot.settings import GuildSettings
+from bot.storage.records import PlannedAnnouncement, Planner, QueuedItem
 
 log = logging.getLogger(__name__)
 
@@ -99,3 +101,21 @@ def subscription_filter(subscription: Subscription) -> FeedFilter | None:
             exc,
         )
         return None
+
+
+def make_planner(subs: Sequence[Subscription], settings: Mapping[int, GuildSettings]) -> Planner:
+    """The announcements of an item for these subscriptions: each active one whose filter lets the
+    item through gets one, rendered with its template and its server's ``settings`` (by guild id).
+    The planner runs inside the ingest transaction, on the storage's thread: it only computes."""
+    chosen = [(s, subscription_filter(s)) for s in subs if not s.paused]
+
+    def plan(item: QueuedItem, stored: StoredItem) -> list[PlannedAnnouncement]:
+        return [
+            PlannedAnnouncement(
+                sub.id, sub.channel_id, build_announcement(stored, sub, settings[sub.guild_id])
+            )
+            for sub, flt in chosen
+            if flt is not None and flt.matches(item.extraction, item.entry)
+        ]
+
+    return plan

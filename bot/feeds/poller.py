@@ -10,7 +10,8 @@ Retry-After respected through ``next_poll_time``) -> parse and sort the items of
 new and changed items (the Ingestor's workers) -> ONE storage transaction that stores them and
 queues their announcements (``ingest_and_enqueue_many``: feeds finishing together share it)
 -> kick the sender. Failures back off exponentially; after ``pause_after_failures`` in a row the feed is paused and every server
-following it is told (``notifier``).
+following it is told (``notifier``). A fetch that followed only permanent redirects (301/308) moves
+the feed to the new address (``_follow_move``; merged into a feed already there).
 """
 
 from __future__ import annotations
@@ -28,20 +29,19 @@ from urllib.parse import urlsplit
 from bot.config import FeedsConfig
 from bot.delivery import Sender
 from bot.errors import FeedError, ReviewBotError
-from bot.feeds.announcing import build_announcement, subscription_filter
+from bot.feeds.announcing import make_planner
 from bot.feeds.decide import Decision, decide, guids_unstable
 from bot.feeds.fetch import Fetcher, FetchResult, fetch_feed
-from bot.feeds.groupwrite import GroupWriter
 from bot.feeds.netguard import FetchError
 from bot.feeds.schedule import DueQueue, first_poll_time, next_poll_time, should_pause
+from bot.groupwrite import GroupWriter
 from bot.ingest import Ingestor
-from bot.models import Extraction, FeedEntry, ParsedFeed, StoredItem, Subscription
+from bot.models import Extraction, FeedEntry, ParsedFeed, Subscription
 from bot.settings import GuildSettings
 from bot.storage.base import Storage
 from bot.storage.records import (
     EnqueueOutcome,
     FeedState,
-    PlannedAnnouncement,
     Planner,
     PollRecord,
     QueuedItem,
@@ -78,6 +78,15 @@ def _host(url: str) -> str:
 
 def _when(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
+
+
+def moved_to(state: FeedState, result: FetchResult) -> str | None:
+    """The feed's new address when this fetch of its stored URL followed only permanent
+    redirects (every hop 301 or 308) to another URL; None otherwise (no redirect, a temporary
+    one anywhere in the chain, or a page whose feed link was followed instead)."""
+    if result.permanent_redirect and result.url == state.url and result.final_url != state.url:
+        return result.final_url
+    return None
 
 
 def _sort_items(
@@ -119,7 +128,7 @@ class Poller:
         self._reload_wanted = False
         self._stopping = False
         self._tasks: set[asyncio.Task[None]] = set()
-        # group commits: polls finishing together share one transaction (bot/feeds/groupwrite.py)
+        # group commits: polls finishing together share one transaction (bot/groupwrite.py)
         self._records: GroupWriter[tuple[int, PollRecord], bool] = GroupWriter(self._write_records)
         self._stores: GroupWriter[_StoreArgs, list[EnqueueOutcome]] = GroupWriter(
             storage.ingest_and_enqueue_many
@@ -325,7 +334,9 @@ class Poller:
         )
         if parsed is None:
             await self._record(state.feed_id, record)
-            return PollReport("not_modified", feed_id=state.feed_id), due
+            return await self._follow_move(
+                state, result, PollReport("not_modified", feed_id=state.feed_id), due
+            )
         known = await self.storage.known_items(state.feed_key)
         use_guid, decision = await asyncio.to_thread(
             _sort_items, parsed.entries, known, state.use_guid
@@ -361,7 +372,44 @@ class Poller:
         if announced and self.sender is not None:
             self.sender.kick()
         report = PollReport("ok", new, updated, announced, feed_id=state.feed_id)
-        return report, due
+        return await self._follow_move(state, result, report, due)
+
+    async def _follow_move(
+        self, state: FeedState, result: FetchResult, report: PollReport, due: float
+    ) -> tuple[PollReport, float | None]:
+        """After a poll whose fetch followed only permanent redirects (301/308), store the new
+        address (``Storage.move_feed``: the feed keeps its items; a feed already there absorbs it).
+
+        The feed already at that address is held (``_polling``) while they merge, so no poll of it
+        plans announcements without the subscriptions arriving; if it is being polled right now,
+        the move waits for this feed's next poll. Returns the report and the next due time (None
+        when this feed no longer exists).
+        """
+        new_url = moved_to(state, result)
+        if new_url is None:
+            return report, due
+        target = await self.storage.feed_by_url(new_url)
+        held = None if target is None else target.id
+        if held is not None:
+            if held in self._polling:
+                return report, due
+            self._polling.add(held)
+        try:
+            now_id = await self.storage.move_feed(state.feed_id, new_url)
+        finally:
+            if held is not None:  # a poll of it skipped meanwhile left the queue: re-read it
+                self._polling.discard(held)
+                self.wake()
+        if now_id == state.feed_id:
+            log.info("feed %s moved permanently to %s", state.url, new_url)
+            return report, due
+        if now_id is not None:
+            log.info(
+                "feed %s moved permanently to %s, which feed #%s already had: merged into it",
+                state.url, new_url, now_id,
+            )  # fmt: skip
+            self.wake()  # that feed gained subscriptions (and was resumed if it was paused)
+        return report, None
 
     async def _record(self, feed_id: int, record: PollRecord) -> bool:
         """Store a poll's outcome (a group commit: 1,000 feeds answering 304 cost a few dozen
@@ -378,22 +426,9 @@ class Poller:
         return await self.ingestor.extract_entries(entries)
 
     async def planner(self, subs: Sequence[Subscription]) -> Planner:
-        """The announcements of an item for these subscriptions: each active one whose filter
-        lets the item through gets one, rendered with its template and its server's settings."""
-        settings: dict[int, GuildSettings] = {}
-        for guild_id in {s.guild_id for s in subs}:
-            settings[guild_id] = GuildSettings.from_json(
-                await self.storage.load_guild_settings(guild_id)
-            )
-        chosen = [(s, subscription_filter(s)) for s in subs if not s.paused]
-
-        def plan(item: QueuedItem, stored: StoredItem) -> list[PlannedAnnouncement]:
-            return [
-                PlannedAnnouncement(
-                    sub.id, sub.channel_id, build_announcement(stored, sub, settings[sub.guild_id])
-                )
-                for sub, flt in chosen
-                if flt is not None and flt.matches(item.extraction, item.entry)
-            ]
-
-        return plan
+        """The announcements of an item for these subscriptions (see ``make_planner``)."""
+        settings = {
+            guild_id: GuildSettings.from_json(await self.storage.load_guild_settings(guild_id))
+            for guild_id in {s.guild_id for s in subs}
+        }
+        return make_planner(subs, settings)

@@ -244,6 +244,18 @@ class Storage(ABC):
         """Store several polls' outcomes in one transaction; the ids of the feeds they paused."""
 
     @abstractmethod
+    async def move_feed(self, feed_id: int, new_url: str) -> int | None:
+        """Give a feed the address it permanently moved to, in one transaction.
+
+        The feed keeps its ``feed_key`` (its items stay known: nothing looks new). When another
+        feed already has ``new_url`` the two merge into that one: the subscriptions move to it
+        (one per channel is kept, with the other's announcements, pending ones included), linkless
+        items it lacks are copied to its key, it is resumed if paused, and the moved feed's row is
+        deleted. Returns the id of the feed at ``new_url`` afterwards (``feed_id`` or the one it
+        merged into); None when the feed no longer exists.
+        """
+
+    @abstractmethod
     async def active_subscriptions(self, feed_ids: Sequence[int]) -> dict[int, list[Subscription]]:
         """The active (not paused) subscriptions of these feeds, oldest first, by feed id."""
 
@@ -347,6 +359,15 @@ class Storage(ABC):
         """The transport posted the row (or its edit) with ``sent_payload``.
 
         If the row's payload changed meanwhile (the item was edited), an edit is queued.
+        """
+
+    @abstractmethod
+    async def mark_trying(self, outbox_ids: Sequence[int], at: datetime) -> None:
+        """Sends of these rows start now: set their ``tried_at`` unless it is set already.
+
+        A row claimed again later with ``tried_at`` set may already be posted (the process died
+        before ``mark_sent``, or the request failed after reaching the platform); the sender then
+        looks for the message before sending it again.
         """
 
     @abstractmethod

@@ -13,91 +13,32 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from bot.errors import NotFound, UsageError
+from bot.errors import NotFound
 from bot.models import Feed, StoredItem, Subscription, SubscriptionStatus
+from bot.storage.feedmoves import move_feed
+from bot.storage.feedrows import (
+    FEED_COLUMNS,
+    STATE_COLUMNS,
+    SUB_COLUMNS,
+    feed_row,
+    state_row,
+    subscription_row,
+)
 from bot.storage.records import FeedState, NewSubscription, PollRecord
 from bot.storage.rows import from_iso, now_iso, to_iso
+from bot.storage.subscriptions import (
+    add_subscription,
+    feed_subscriptions,
+    get_subscription,
+    guild_subscriptions,
+    remove_subscription,
+    resume_subscription,
+    set_subscription_field,
+    set_subscription_paused,
+)
 
 T = TypeVar("T")
-
-FEED_COLUMNS = (
-    "f.id, f.url, f.title, f.site_url, f.interval_s, f.paused, f.failures, f.last_success, "
-    "f.last_error, f.next_poll, (SELECT COUNT(*) FROM items i WHERE i.feed_key = f.feed_key)"
-)
-SUB_COLUMNS = (
-    "s.id, s.feed_id, s.guild_id, s.channel_id, s.mention_role_id, s.template, s.filters, "
-    "s.paused, s.created_by"
-)
-STATE_COLUMNS = (
-    "f.id, f.url, COALESCE(f.feed_key, f.url), f.etag, f.last_modified, f.interval_s, f.failures, "
-    "f.paused, f.use_guid, f.next_poll"
-)
 ERROR_MAX = 500  # characters of a poll error kept
-
-
-# ---------------------------------------------------------------------- rows -> models
-
-
-def _feed(row: Sequence[Any]) -> Feed:
-    return Feed(
-        id=int(row[0]),
-        url=str(row[1]),
-        title=row[2],
-        site_url=row[3],
-        interval_s=int(row[4]),
-        paused=bool(row[5]),
-        failures=int(row[6]),
-        last_success=from_iso(row[7]),
-        last_error=row[8],
-        next_poll=from_iso(row[9]),
-        items=int(row[10]),
-    )
-
-
-def _subscription(row: Sequence[Any]) -> Subscription:
-    return Subscription(
-        id=int(row[0]),
-        feed_id=int(row[1]),
-        guild_id=int(row[2]),
-        channel_id=int(row[3]),
-        mention_role_id=row[4],
-        template=row[5],
-        filter_spec=row[6],
-        paused=bool(row[7]),
-        created_by=row[8],
-    )
-
-
-def _state(row: Sequence[Any]) -> FeedState:
-    return FeedState(
-        feed_id=int(row[0]),
-        url=str(row[1]),
-        feed_key=str(row[2]),
-        etag=row[3],
-        last_modified=row[4],
-        interval_s=int(row[5]),
-        failures=int(row[6]),
-        paused=bool(row[7]),
-        use_guid=bool(row[8]),
-        next_poll=from_iso(row[9]),
-    )
-
-
-def _status(row: Sequence[Any]) -> SubscriptionStatus:
-    return SubscriptionStatus(_subscription(row[:9]), _feed(row[9:]))
-
-
-_STATUS_SQL = (
-    f"SELECT {SUB_COLUMNS}, {FEED_COLUMNS} FROM subscriptions s JOIN feeds f ON f.id = s.feed_id"
-)
-
-
-def _no_subscription(subscription_id: int) -> NotFound:
-    return NotFound(
-        f"There is no feed subscription #{subscription_id}.",
-        hint="Use feed list to see this server's subscriptions.",
-    )
-
 
 # ---------------------------------------------------------------------- feeds
 
@@ -105,7 +46,7 @@ def _no_subscription(subscription_id: int) -> NotFound:
 def feed_by_url(conn: sqlite3.Connection, url: str) -> Feed | None:
     """The feed with exactly this URL, or None."""
     row = conn.execute(f"SELECT {FEED_COLUMNS} FROM feeds f WHERE f.url = ?", (url,)).fetchone()
-    return None if row is None else _feed(row)
+    return None if row is None else feed_row(row)
 
 
 def get_feed(conn: sqlite3.Connection, feed_id: int) -> Feed:
@@ -113,7 +54,7 @@ def get_feed(conn: sqlite3.Connection, feed_id: int) -> Feed:
     row = conn.execute(f"SELECT {FEED_COLUMNS} FROM feeds f WHERE f.id = ?", (feed_id,)).fetchone()
     if row is None:
         raise NotFound(f"There is no feed #{feed_id}.", hint="Use feed list to see the feeds.")
-    return _feed(row)
+    return feed_row(row)
 
 
 def feed_state(conn: sqlite3.Connection, feed_id: int) -> FeedState:
@@ -121,7 +62,7 @@ def feed_state(conn: sqlite3.Connection, feed_id: int) -> FeedState:
     row = conn.execute(f"SELECT {STATE_COLUMNS} FROM feeds f WHERE f.id = ?", (feed_id,)).fetchone()
     if row is None:
         raise NotFound(f"There is no feed #{feed_id}.", hint="Use feed list to see the feeds.")
-    return _state(row)
+    return state_row(row)
 
 
 def pollable_feeds(conn: sqlite3.Connection) -> list[FeedState]:
@@ -130,7 +71,7 @@ def pollable_feeds(conn: sqlite3.Connection) -> list[FeedState]:
         f"SELECT {STATE_COLUMNS} FROM feeds f WHERE f.paused = 0 AND EXISTS "
         "(SELECT 1 FROM subscriptions s WHERE s.feed_id = f.id AND s.paused = 0) ORDER BY f.id"
     ).fetchall()
-    return [_state(r) for r in rows]
+    return [state_row(r) for r in rows]
 
 
 _OK_SQL = (
@@ -219,7 +160,7 @@ def active_subscriptions(
             chunk,
         )
         for row in rows:
-            out[int(row[1])].append(_subscription(row))
+            out[int(row[1])].append(subscription_row(row))
     return out
 
 
@@ -282,111 +223,6 @@ def feed_items(conn: sqlite3.Connection, feed_key: str, limit: int) -> list[Stor
 # ---------------------------------------------------------------------- subscriptions
 
 
-def add_subscription(conn: sqlite3.Connection, new: NewSubscription) -> SubscriptionStatus:
-    """Create the feed if needed and the subscription (in the caller's transaction)."""
-    now = now_iso()
-    row = conn.execute("SELECT id, paused FROM feeds WHERE url = ?", (new.url,)).fetchone()
-    if row is None:
-        cur = conn.execute(
-            "INSERT INTO feeds(url, feed_key, title, site_url, etag, last_modified, interval_s,"
-            " next_poll, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                new.url, new.feed_key or new.url, new.title, new.site_url, new.etag,
-                new.last_modified, new.interval_s, to_iso(new.next_poll), now,
-            ),
-        )  # fmt: skip
-        feed_id = int(cur.lastrowid or 0)
-    else:
-        feed_id = int(row[0])
-        dup = conn.execute(
-            "SELECT id FROM subscriptions WHERE feed_id = ? AND channel_id = ?",
-            (feed_id, new.channel_id),
-        ).fetchone()
-        if dup is not None:
-            raise UsageError(
-                f"That channel already follows {new.url} (subscription #{dup[0]}).",
-                hint="Use feed list to see it, or feed remove to stop it first.",
-            )
-        if row[1]:  # a moderator asks for a paused feed again: give it another chance
-            conn.execute(
-                "UPDATE feeds SET paused = 0, failures = 0, next_poll = ? WHERE id = ?",
-                (to_iso(new.next_poll), feed_id),
-            )
-    cur = conn.execute(
-        "INSERT INTO subscriptions(feed_id, guild_id, channel_id, mention_role_id, created_by,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (feed_id, new.guild_id, new.channel_id, new.mention_role_id, new.created_by, now),
-    )
-    return get_subscription(conn, int(cur.lastrowid or 0))
-
-
-def get_subscription(conn: sqlite3.Connection, subscription_id: int) -> SubscriptionStatus:
-    """A subscription and its feed (NotFound when there is none)."""
-    row = conn.execute(f"{_STATUS_SQL} WHERE s.id = ?", (subscription_id,)).fetchone()
-    if row is None:
-        raise _no_subscription(subscription_id)
-    return _status(row)
-
-
-def guild_subscriptions(conn: sqlite3.Connection, guild_id: int) -> list[SubscriptionStatus]:
-    """A server's subscriptions, oldest first."""
-    rows = conn.execute(f"{_STATUS_SQL} WHERE s.guild_id = ? ORDER BY s.id", (guild_id,))
-    return [_status(r) for r in rows.fetchall()]
-
-
-def feed_subscriptions(conn: sqlite3.Connection, feed_id: int) -> list[Subscription]:
-    """Every subscription of a feed, oldest first."""
-    rows = conn.execute(
-        f"SELECT {SUB_COLUMNS} FROM subscriptions s WHERE s.feed_id = ? ORDER BY s.id", (feed_id,)
-    ).fetchall()
-    return [_subscription(r) for r in rows]
-
-
-def remove_subscription(conn: sqlite3.Connection, subscription_id: int) -> None:
-    """Delete a subscription and its unsent announcements (posted ones are kept: they stop a
-    review from being announced twice in that channel if the feed is followed again)."""
-    get_subscription(conn, subscription_id)
-    conn.execute(
-        "DELETE FROM outbox WHERE subscription_id = ? AND state = 'pending'", (subscription_id,)
-    )
-    conn.execute("DELETE FROM subscriptions WHERE id = ?", (subscription_id,))
-
-
-def set_subscription_paused(conn: sqlite3.Connection, subscription_id: int, paused: bool) -> bool:
-    """Pause or resume; True when the value changed."""
-    get_subscription(conn, subscription_id)
-    cur = conn.execute(
-        "UPDATE subscriptions SET paused = ? WHERE id = ? AND paused <> ?",
-        (int(paused), subscription_id, int(paused)),
-    )
-    return cur.rowcount > 0
-
-
-def resume_subscription(
-    conn: sqlite3.Connection, subscription_id: int, next_poll: datetime
-) -> None:
-    """Un-pause a subscription and its feed; the feed's failures reset and it is polled soon."""
-    status = get_subscription(conn, subscription_id)
-    conn.execute("UPDATE subscriptions SET paused = 0 WHERE id = ?", (subscription_id,))
-    conn.execute(
-        "UPDATE feeds SET paused = 0, failures = 0, next_poll = ? WHERE id = ?",
-        (to_iso(next_poll), status.feed.id),
-    )
-
-
-def set_subscription_field(
-    conn: sqlite3.Connection, subscription_id: int, column: str, value: str | None
-) -> None:
-    """Set the template or filters column of a subscription."""
-    if column not in ("template", "filters"):
-        raise ValueError(f"not a settable subscription column: {column}")
-    get_subscription(conn, subscription_id)
-    conn.execute(f"UPDATE subscriptions SET {column} = ? WHERE id = ?", (value, subscription_id))
-
-
-# ---------------------------------------------------------------------- async methods
-
-
 class UnitRunner:
     """What the storage mixins need from ``SQLiteStorage``: running units on its connection."""
 
@@ -423,6 +259,11 @@ class FeedsMixin(UnitRunner):
     async def record_polls(self, records: Sequence[tuple[int, PollRecord]]) -> set[int]:
         """Store several polls' outcomes in one transaction; the ids of the feeds they paused."""
         return await self._write("saving feeds' polls", record_polls, list(records))
+
+    async def move_feed(self, feed_id: int, new_url: str) -> int | None:
+        """Give a feed the address it moved to for good, merging it into a feed already there;
+        the id of the feed at ``new_url`` afterwards (None: the feed is gone)."""
+        return await self._write("moving a feed", move_feed, feed_id, new_url)
 
     async def active_subscriptions(self, feed_ids: Sequence[int]) -> dict[int, list[Subscription]]:
         """The active subscriptions of these feeds, by feed id."""

@@ -259,6 +259,12 @@ MIGRATIONS: list[Migration] = [
         "feed following: item keys per feed, guid mode, queued edits, delivery indexes",
         _SCHEMA_3,
     ),
+    Migration(
+        4,
+        "outbox.tried_at: when a send of the row was first started (a row still pending with it"
+        " set may already be posted, so the sender looks before sending it again)",
+        "ALTER TABLE outbox ADD COLUMN tried_at TEXT;",
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].number

@@ -43,6 +43,17 @@ def stamp(when: datetime) -> str:
     return when.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
+def parse_stamp(value: object) -> datetime | None:
+    """A stored outbox time back as an aware datetime (None when unset or unreadable)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 def _now() -> str:
     return stamp(datetime.now(UTC))
 
@@ -186,7 +197,7 @@ def announced_reviews(
 
 _CLAIM = (
     "SELECT o.id, ?, o.subscription_id, s.guild_id, o.channel_id, o.review_id, o.nonce,"
-    " o.payload, o.attempts, o.message_id FROM outbox o"
+    " o.payload, o.attempts, o.message_id, o.tried_at FROM outbox o"
     " JOIN subscriptions s ON s.id = o.subscription_id"
 )
 
@@ -208,6 +219,7 @@ def _row(row: Sequence[Any]) -> OutboxRow:
         announcement=announcement,
         attempts=int(row[8]),
         message_id=row[9],
+        tried_at=parse_stamp(row[10]),
     )
 
 
@@ -243,6 +255,18 @@ def mark_sent(conn: sqlite3.Connection, outbox_id: int, message_id: int, sent_pa
         " WHERE id = ?",
         (message_id, sent_payload, now_iso(), changed, _now(), outbox_id),
     )
+
+
+def mark_trying(conn: sqlite3.Connection, outbox_ids: Sequence[int], at: datetime) -> None:
+    """Note that sends of these rows start now (the first time counts; see OutboxRow.tried_at)."""
+    ids = list(outbox_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        conn.execute(
+            f"UPDATE outbox SET tried_at = COALESCE(tried_at, ?) WHERE id IN"
+            f" ({placeholders(len(chunk))})",
+            (stamp(at), *chunk),
+        )
 
 
 def mark_retry(
@@ -364,6 +388,10 @@ class OutboxMixin(UnitRunner):
         await self._write(
             "recording a sent message", mark_sent, outbox_id, message_id, sent_payload
         )
+
+    async def mark_trying(self, outbox_ids: Sequence[int], at: datetime) -> None:
+        """Note that sends of these rows start now."""
+        await self._write("recording sends about to start", mark_trying, list(outbox_ids), at)
 
     async def mark_retry(
         self, outbox_id: int, error: str, next_attempt: datetime, *, edit: bool = False

@@ -126,3 +126,6 @@ class OutboxRow:
     announcement: Announcement
     attempts: int
     message_id: int | None
+    # when a send of this row was first started; set on a row still pending, the message may
+    # already be posted (a crash, or an error after the request reached the platform)
+    tried_at: datetime | None = None

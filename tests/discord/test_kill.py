@@ -8,7 +8,9 @@ the bot starts. New items appear on the feed, the bot starts announcing them, an
 but not all announcements have arrived. After a restart on the same database, each (channel, review) pair
 must be present at the fake exactly once: rows stay pending in the outbox until the transport answered,
 and a row sent again carries the same nonce (with ``enforce_nonce``), which the fake, like Discord, answers
-with the message it already created.
+with the message it already created. Discord forgets nonces after a few minutes; the second run of the
+test has the fake forget them at once, and the bot must still post nothing twice (it looks for a row taken
+on before the crash in the channel's history before sending it again).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import sqlite3
 import sys
 from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from bot.client import fetch_settings
 from bot.config import FeedsConfig
@@ -92,16 +96,25 @@ async def subscribe_all(db: Path, guild_id: int, channel_ids: list[int], url: st
         await storage.close()
 
 
+@pytest.mark.parametrize(
+    "nonce_window",
+    [300.0, 0.0],
+    ids=["restart-within-the-nonce-window", "restart-after-discord-forgot-the-nonces"],
+)
 async def test_sigkill_mid_fanout_then_restart_posts_every_announcement_exactly_once(
-    tmp_path: Path,
+    tmp_path: Path, nonce_window: float
 ) -> None:
+    """With ``nonce_window`` 0 the fake forgets nonces at once, as Discord does after a few
+    minutes: then only the sender's look at the channel history keeps a re-sent row single."""
     world = World.default()
     guild = world.guild()
     channel_ids = [world.add_channel(guild, f"feed-{i:02d}").id for i in range(CHANNELS)]
     db, config, log = tmp_path / "kill.db", tmp_path / "bot.toml", tmp_path / "bot.log"
     total = CHANNELS * NEW_ITEMS
     async with (
-        FakeDiscord(world=world, channel_rate_limit=True, global_rate_limit=50) as fake,
+        FakeDiscord(
+            world=world, channel_rate_limit=True, global_rate_limit=50, nonce_window=nonce_window
+        ) as fake,
         FeedSite() as site,
     ):
         for i in range(2):

@@ -254,9 +254,18 @@ class Rest:
         channel = self._channel(request)
         if channel is None:
             return error(404, 10003, "Unknown Channel")
-        limit = min(100, int(request.query.get("limit", "50")))
-        newest_first = list(reversed(self.fake.history[channel.id]))
-        return json_response(newest_first[:limit])
+        query = request.query
+        limit = max(1, min(100, int(query.get("limit", "50"))))
+        history = self.fake.history[channel.id]  # oldest first
+        if "after" in query:
+            # the ``limit`` messages right after the id, answered newest first as Discord does
+            after = int(query["after"])
+            chosen = [m for m in history if int(m["id"]) > after][:limit]
+            return json_response(list(reversed(chosen)))
+        if "before" in query:
+            before = int(query["before"])
+            history = [m for m in history if int(m["id"]) < before]
+        return json_response(list(reversed(history))[:limit])
 
     async def create_message(self, request: web.Request) -> web.Response:
         """POST a message: permission, validation, nonce dedup, bucket, store, MESSAGE_CREATE."""

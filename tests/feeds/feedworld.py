@@ -236,6 +236,8 @@ class RecordingTransport:
         self.transient: dict[int, int] = {}  # channel -> failures left
         self.retry_after: dict[int, float] = {}  # channel -> seconds (once)
         self.crash_after_send = False  # record the post, then die before answering
+        self.lookups = 0  # find_posted calls
+        self.history_error: SendError | None = None  # find_posted raises it when set
         self.clock = clock
         self._ids = itertools.count(1000)
 
@@ -275,6 +277,22 @@ class RecordingTransport:
 
     async def notify(self, guild_id: int, channel_id: int | None, text: str) -> None:
         self.notices.append((guild_id, channel_id, text))
+
+    async def find_posted(
+        self, channel_id: int, announcement: Announcement, since: datetime
+    ) -> int | None:
+        """Look through what was posted in the channel (``history_error``: fail instead)."""
+        self.lookups += 1
+        if self.history_error is not None:
+            raise self.history_error
+        for sent in self.sent:
+            if sent.channel_id == channel_id and sent.content == announcement.content:
+                return sent.message_id
+        return None
+
+    def forget_nonces(self) -> None:
+        """Time passes beyond the platform's nonce window: a repeated nonce posts again."""
+        self.by_nonce.clear()
 
     def in_channel(self, channel_id: int) -> list[Sent]:
         return [s for s in self.sent if s.channel_id == channel_id]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -13,6 +14,7 @@ import pytest
 
 from bot.config import FeedsConfig
 from bot.delivery import Sender
+from bot.errors import NotFound
 from bot.feeds.fetch import Fetcher
 from bot.feeds.poller import Poller
 from bot.feeds.service import FeedService
@@ -352,3 +354,161 @@ async def test_feeds_finishing_together_share_one_write_and_announce_once(
     await rig.sender.drain_once()
     posted = [s.content for s in rig.transport.in_channel(10)]
     assert len(posted) == 7 and sum("Shared Film" in p for p in posted) == 1
+
+
+# ---------------------------------------------------------------------- feeds that move
+
+
+def move(world: FeedWorld, path: str, hops: list[tuple[int, str]]) -> None:
+    """Serve redirects from ``path`` through ``hops`` ((status, next path) each), the last one
+    onto the feed ``path`` served until now (its Doc, unchanged)."""
+    doc = world.docs[path]
+    for status, target in hops:
+        world.feed(path, status=status, headers={"Location": world.url(target)})
+        path = target
+    world.docs[path] = doc
+
+
+@pytest.mark.parametrize("status", [301, 308])
+async def test_a_permanent_redirect_moves_the_feed(
+    rig: Rig, status: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    old = rig.world.feed("/old", review("a", "Alpha House", 1))
+    added = await rig.service.add(1, 10, old)
+    move(rig.world, "/old", [(status, "/new")])
+    new = rig.world.url("/new")
+    with caplog.at_level(logging.INFO, logger="reviewbot.poller"):
+        report = await rig.poller.poll_feed(added.feed.id)
+    assert report.status == "not_modified"  # the validators went along the redirect
+    assert rig.world.validators["/new"] == [rig.world.validators["/old"][-1]]
+    assert f"feed {old} moved permanently to {new}" in caplog.text
+    state = await rig.store.feed_state(added.feed.id)
+    assert state.url == new and state.feed_key == old
+    assert [s.feed.url for s in await rig.service.list(1)] == [new]
+    old_hits = rig.world.hits["/old"]
+    rig.world.docs["/new"].items.insert(0, review("b", "Beta Lane", 2))
+    report = await rig.poller.poll_feed(added.feed.id)
+    assert (report.status, report.new, report.announced) == ("ok", 1, 1)
+    again = await rig.poller.poll_feed(added.feed.id)
+    assert again.status == "not_modified"
+    assert rig.world.hits["/old"] == old_hits  # fetched at its new address directly
+    assert rig.world.hits["/new"] == 3 and all(rig.world.validators["/new"])
+    await rig.sender.drain_once()
+    assert [("Beta Lane" in s.content) for s in rig.transport.in_channel(10)] == [True]
+
+
+@pytest.mark.parametrize(
+    "hops",
+    [
+        [(302, "/new")],
+        [(303, "/new")],
+        [(307, "/new")],
+        [(301, "/hop"), (302, "/new")],  # a temporary hop anywhere: the old address stays
+        [(302, "/hop"), (308, "/new")],
+    ],
+)
+async def test_a_temporary_redirect_changes_nothing(
+    rig: Rig, hops: list[tuple[int, str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    old = rig.world.feed("/old", review("a", "Alpha House", 1))
+    added = await rig.service.add(1, 10, old)
+    move(rig.world, "/old", hops)
+    with caplog.at_level(logging.INFO, logger="reviewbot.poller"):
+        assert (await rig.poller.poll_feed(added.feed.id)).status == "not_modified"
+    rig.world.docs["/new"].items.insert(0, review("b", "Beta Lane", 2))
+    report = await rig.poller.poll_feed(added.feed.id)
+    assert (report.status, report.new, report.announced) == ("ok", 1, 1)
+    assert rig.world.hits["/old"] == 3 and rig.world.hits["/new"] == 2  # every poll via /old
+    assert (await rig.store.feed_state(added.feed.id)).url == old
+    assert [s.feed.url for s in await rig.service.list(1)] == [old]
+    assert "moved permanently" not in caplog.text
+    await rig.sender.drain_once()
+    assert len(rig.transport.in_channel(10)) == 1
+
+
+async def test_a_feed_moving_onto_a_followed_address_merges_into_it(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    old = rig.world.feed("/old", review("a", "Alpha House", 1))
+    new = rig.world.feed("/new", review("a", "Alpha House", 1))
+    moving = await rig.service.add(1, 10, old)
+    moved_sub = await rig.service.add(3, 30, old)
+    there = await rig.service.add(1, 10, new)  # channel 10 follows both addresses
+    await rig.service.add(2, 20, new)
+    rig.world.docs["/new"].items.insert(0, review("b", "Beta Lane", 2))
+    rig.world.feed("/old", status=301, headers={"Location": new})
+    with caplog.at_level(logging.INFO, logger="reviewbot.poller"):
+        report = await rig.poller.poll_feed(moving.feed.id)
+    # the moved feed saw Beta Lane first and queued it for channels 10 and 30
+    assert (report.status, report.new, report.announced) == ("ok", 1, 2)
+    assert f"moved permanently to {new}" in caplog.text and "merged" in caplog.text
+    with pytest.raises(NotFound):
+        await rig.store.get_feed(moving.feed.id)
+    subs = await rig.store.feed_subscriptions(there.feed.id)
+    assert sorted(s.channel_id for s in subs) == [10, 20, 30]  # exactly one per channel
+    assert moved_sub.subscription.id in {s.id for s in subs}
+    for guild in (1, 3):
+        assert [s.feed.url for s in await rig.service.list(guild)] == [new]
+    old_hits = rig.world.hits["/old"]
+    report = await rig.poller.poll_feed(there.feed.id)
+    # Beta Lane is new to this feed (not a new review): queued for channel 20 only
+    assert (report.status, report.new, report.announced) == ("ok", 0, 1)
+    rig.world.docs["/new"].items.insert(0, review("c", "Gamma Road", 3))
+    report = await rig.poller.poll_feed(there.feed.id)
+    assert (report.new, report.announced) == (1, 3)
+    assert rig.world.hits["/old"] == old_hits
+    assert (await rig.sender.drain_once()).sent == 6
+    for channel in (10, 20, 30):
+        posted = [s.content for s in rig.transport.in_channel(channel)]
+        assert len(posted) == 2 and "Beta Lane" in posted[0] and "Gamma Road" in posted[1]
+    assert (await rig.poller.poll_feed(there.feed.id)).status == "not_modified"
+    assert (await rig.sender.drain_once()).sent == 0
+
+
+async def test_a_merge_waits_while_the_address_s_own_feed_is_being_polled(rig: Rig) -> None:
+    old = rig.world.feed("/old", review("a", "Alpha House", 1))
+    new = rig.world.feed("/new", review("a", "Alpha House", 1))
+    moving = await rig.service.add(1, 10, old)
+    there = await rig.service.add(2, 20, new)
+    rig.world.feed("/old", status=308, headers={"Location": new})
+    rig.poller._polling.add(there.feed.id)  # its poll read its subscriptions before the merge
+    assert (await rig.poller.poll_feed(moving.feed.id)).status == "not_modified"
+    assert (await rig.store.get_feed(moving.feed.id)).url == old  # not yet
+    rig.poller._polling.discard(there.feed.id)
+    await rig.poller.poll_feed(moving.feed.id)
+    with pytest.raises(NotFound):
+        await rig.store.get_feed(moving.feed.id)
+    assert sorted(s.channel_id for s in await rig.store.feed_subscriptions(there.feed.id)) == [
+        10,
+        20,
+    ]
+
+
+async def test_run_merges_a_moved_feed_and_keeps_polling_the_address(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with rig_for(tmp_path, default_interval=1, min_interval=1) as rig:
+        old = rig.world.feed("/old", review("a", "Alpha House", 1))
+        new = rig.world.feed("/new", review("a", "Alpha House", 1))
+        moving = await rig.service.add(1, 10, old)
+        there = await rig.service.add(2, 20, new)
+        rig.world.feed("/old", status=301, headers={"Location": new})
+        task = asyncio.create_task(rig.poller.run())
+        try:
+            for _ in range(500):
+                if [f.feed_id for f in await rig.store.pollable_feeds()] == [there.feed.id]:
+                    break
+                await asyncio.sleep(0.02)
+            else:
+                pytest.fail("the moved feed was not merged")
+            hits = rig.world.hits["/new"]
+            rig.world.docs["/new"].items.insert(0, review("b", "Beta Lane", 2))
+            await until(lambda: rig.world.hits["/new"] >= hits + 2)  # polled on, unprompted
+        finally:
+            await rig.poller.stop()
+            await asyncio.wait_for(task, 5)
+        with pytest.raises(NotFound):
+            await rig.store.get_feed(moving.feed.id)
+        assert "failed" not in caplog.text and "crashed" not in caplog.text
+        assert (await rig.sender.drain_once()).sent == 2
+        assert [len(rig.transport.in_channel(c)) for c in (10, 20)] == [1, 1]

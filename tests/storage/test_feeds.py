@@ -62,7 +62,7 @@ def rows(path: Path) -> list[tuple[int, int, str, str]]:
 
 
 async def test_migration_three_and_subscriptions(store: SQLiteStorage) -> None:
-    assert await store.schema_version() == 3
+    assert await store.schema_version() == 4
     first = await store.add_subscription(sub("https://a.example/feed", 1, 10, title="A"))
     assert first.feed.url == "https://a.example/feed" and first.feed.title == "A"
     assert first.subscription.guild_id == 1 and not first.subscription.paused
@@ -313,3 +313,112 @@ async def test_several_feeds_in_one_write_and_a_failure_loses_only_its_item(
     headlines = [payload for _, _, _, payload in rows(db_path)]
     assert len(headlines) == 4 and sum("Shared" in h for h in headlines) == 1
     assert "https://s.example/bad" not in str(await store.known_items("https://b.example/feed"))
+
+
+# ---------------------------------------------------------------------- a feed that moved (301/308)
+
+
+def outbox_subs(path: Path) -> dict[int, int | None]:
+    """channel -> subscription_id of every outbox row (one row per channel in these tests)."""
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            int(c): s for c, s in conn.execute("SELECT channel_id, subscription_id FROM outbox")
+        }
+    finally:
+        conn.close()
+
+
+def linkless(title: str) -> QueuedItem:
+    entry, extraction = article(title, text=f"{title} has no link.", published=when(4))
+    return QueuedItem("hash:" + title, "hash-" + title, entry, extraction)
+
+
+async def test_move_feed_changes_only_the_address(store: SQLiteStorage) -> None:
+    old, new = "https://old.example/feed", "https://new.example/feed"
+    a = await store.add_subscription(sub(old, 1, 10))
+    b = await store.add_subscription(sub(old, 2, 20))
+    items = [queued("Kingdom", "https://s.example/k"), linkless("Notes")]
+    await store.ingest_and_enqueue(old, items, None)
+    known = await store.known_items(old)
+    assert await store.move_feed(a.feed.id, new) == a.feed.id
+    feed = await store.get_feed(a.feed.id)
+    assert feed.url == new and feed.items == 2
+    state = await store.feed_state(a.feed.id)
+    assert state.url == new and state.feed_key == old  # items stay keyed (and known) as before
+    assert await store.known_items(state.feed_key) == known
+    assert await store.feed_by_url(old) is None
+    assert (await store.feed_by_url(new)) == feed
+    assert [s.feed.url for s in await store.guild_subscriptions(1)] == [new]  # feed list
+    assert [s.id for s in await store.feed_subscriptions(a.feed.id)] == [
+        a.subscription.id,
+        b.subscription.id,
+    ]
+    assert await store.move_feed(a.feed.id, new) == a.feed.id  # already there: nothing to do
+    assert await store.move_feed(9999, "https://x.example/") is None  # removed meanwhile
+
+
+async def test_a_move_onto_a_followed_address_merges_the_feeds(
+    store: SQLiteStorage, db_path: Path
+) -> None:
+    old, new = "https://old.example/feed", "https://new.example/feed"
+    a10 = await store.add_subscription(sub(old, 1, 10))
+    a30 = await store.add_subscription(sub(old, 3, 30))
+    b10 = await store.add_subscription(sub(new, 1, 10))  # channel 10 follows both addresses
+    b20 = await store.add_subscription(sub(new, 2, 20))
+    shared = queued("Kingdom", "https://s.example/k")
+    notes = linkless("Notes")
+    plan_a = everyone([(a10.subscription.id, 10), (a30.subscription.id, 30)])
+    outcomes = await store.ingest_and_enqueue(old, [shared], plan_a)
+    assert outcomes[0].announced == 2
+    (posted,) = [r for r in await store.claim_outbox(datetime.now(UTC), 10) if r.channel_id == 30]
+    await store.mark_sent(posted.id, 777, posted.payload)  # 30 posted, 10 still pending
+    await store.ingest_and_enqueue(old, [notes], None)
+
+    assert await store.move_feed(a10.feed.id, new) == b10.feed.id
+    with pytest.raises(NotFound):
+        await store.get_feed(a10.feed.id)
+    subs = await store.feed_subscriptions(b10.feed.id)
+    assert sorted((s.channel_id, s.id) for s in subs) == [
+        (10, b10.subscription.id),  # the address's own subscription stays; the duplicate goes
+        (20, b20.subscription.id),
+        (30, a30.subscription.id),  # moved, keeping its id
+    ]
+    with pytest.raises(NotFound):
+        await store.get_subscription(a10.subscription.id)
+    # the dropped duplicate's pending announcement went to the kept subscription: not lost
+    assert outbox_subs(db_path) == {10: b10.subscription.id, 30: a30.subscription.id}
+    pending = await store.claim_outbox(datetime.now(UTC), 10)
+    assert [(r.channel_id, r.subscription_id) for r in pending] == [(10, b10.subscription.id)]
+    # the address's next poll meets both items: nobody gets either again
+    key = (await store.feed_state(b10.feed.id)).feed_key
+    assert key == new and "hash:Notes" in await store.known_items(key)
+    plan_b = everyone([(s.id, s.channel_id) for s in subs])
+    again = await store.ingest_and_enqueue(key, [shared, notes], plan_b)
+    assert [o.announced for o in again] == [1, 0]  # only channel 20 had not got "Kingdom"
+    assert sorted(r[0] for r in rows(db_path)) == [10, 20, 30]
+
+
+async def test_a_merge_keeps_the_active_duplicate_and_resumes_a_paused_address(
+    store: SQLiteStorage, db_path: Path
+) -> None:
+    old, new = "https://old.example/feed", "https://new.example/feed"
+    a10 = await store.add_subscription(sub(old, 1, 10))
+    b10 = await store.add_subscription(sub(new, 1, 10))
+    await store.ingest_and_enqueue(
+        new, [queued("Kingdom", "https://s.example/k")], everyone([(b10.subscription.id, 10)])
+    )
+    await store.set_subscription_paused(b10.subscription.id, True)
+    down = PollRecord(ok=False, next_poll=NOW, failures=5, error="HTTP 503", pause=True)
+    assert await store.record_poll(b10.feed.id, down)
+    due = NOW + timedelta(minutes=7)
+    await store.record_poll(a10.feed.id, PollRecord(ok=True, next_poll=due))
+
+    assert await store.move_feed(a10.feed.id, new) == b10.feed.id
+    (kept,) = await store.feed_subscriptions(b10.feed.id)
+    assert kept.id == a10.subscription.id and not kept.paused  # the active one of the two
+    assert outbox_subs(db_path) == {10: a10.subscription.id}  # the paused one's row handed over
+    feed = await store.get_feed(b10.feed.id)
+    assert not feed.paused and feed.failures == 0 and feed.last_error is None
+    assert feed.next_poll == due  # polled when the moved feed would have been
+    assert [s.feed_id for s in await store.pollable_feeds()] == [b10.feed.id]

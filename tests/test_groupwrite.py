@@ -1,4 +1,4 @@
-"""Group commits (bot/feeds/groupwrite.py): concurrent writes share one call of the write function."""
+"""Group commits (bot/groupwrite.py): concurrent writes share one call of the write function."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.feeds.groupwrite import GroupWriter
+from bot.groupwrite import GroupWriter
 
 
 class Store:
