@@ -35,7 +35,7 @@ from tests.fakediscord import FakeDiscord  # noqa: E402
 from tests.fakediscord.fixtures import running_bot  # noqa: E402
 
 COMMANDS = ("review", "cast", "related")
-OPTIONS = BotOptions(cooldown_rate=10**9, cooldown_per=1.0, view_timeout=5.0, reidentify_delay=0)
+OPTIONS = BotOptions(cooldown_rate=10**9, cooldown_per=1.0, reidentify_delay=0)
 
 
 def percentile(values: list[float], q: float) -> float:

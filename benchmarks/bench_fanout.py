@@ -41,9 +41,7 @@ TOKEN = "bench-token"
 GLOBAL_LIMIT = 50  # requests per second at the fake (Discord's global limit)
 PER_GUILD = min(100, MAX_SUBSCRIPTIONS)  # channels following the feed in each fake server
 FEEDS = FeedsConfig(default_interval=1, min_interval=1, allowed_hosts=("127.0.0.1",))
-OPTIONS = BotOptions(
-    cooldown_rate=10**9, cooldown_per=1.0, view_timeout=5.0, reidentify_delay=0, sync_commands=False
-)
+OPTIONS = BotOptions(cooldown_rate=10**9, cooldown_per=1.0, reidentify_delay=0, sync_commands=False)
 
 
 def build_world(channels: int, per_guild: int = PER_GUILD) -> tuple[World, list[tuple[int, int]]]:

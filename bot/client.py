@@ -41,6 +41,7 @@ from bot.services import ReviewService
 from bot.settings import SettingsService
 from bot.storage import SQLiteStorage, open_storage
 from cogs import EXTENSIONS
+from cogs.components import DYNAMIC_ITEMS
 from cogs.delivery import DiscordTransport
 
 log = logging.getLogger("reviewbot.client")
@@ -54,7 +55,6 @@ class BotOptions:
 
     cooldown_rate: int = 5  # question commands per user ...
     cooldown_per: float = 20.0  # ... per this many seconds
-    view_timeout: float = 180.0  # seconds before page buttons and selects are disabled
     sync_commands: bool = True  # sync slash commands at start when their definitions changed
     reidentify_delay: float = 5.0  # pause before a non-initial IDENTIFY (Discord's rate limit)
     feed_tasks: bool = True  # run the feed poller and the announcement sender once ready
@@ -149,8 +149,9 @@ class ReviewBot(commands.Bot):
         return commands.when_mentioned_or(prefix)(self, message)
 
     async def setup_hook(self) -> None:
-        """Load the cogs, warm the look-up indexes, and sync slash commands if they changed
-        (always for ``reviewbot sync``)."""
+        """Register the persistent buttons and selects, load the cogs, warm the look-up indexes, and
+        sync slash commands if they changed (always for ``reviewbot sync``)."""
+        self.add_dynamic_items(*DYNAMIC_ITEMS)  # clicks on messages posted before a restart work
         for name in self.extension_names:
             await self.load_extension(name)
         if not self.sync_only:

@@ -2,14 +2,18 @@
 
 User mistakes (``ReviewBotError``, bad or missing arguments, refused checks, cooldowns) get a short helpful
 reply, ephemeral for slash commands; an ambiguous or unknown title also gets a select of candidates that
-answers the question when picked. Anything unexpected is logged with its context (command, guild, channel,
-user, arguments) and the user gets a plain apology: never a traceback in chat.
+answers the question when picked (``cogs.choices``). Anything unexpected is logged with its context
+(command, guild, channel, user, arguments) and the user gets a plain apology: never a traceback in chat.
+
+Errors after a defer: Discord turns the first follow-up after a deferred response into the deferred
+message, keeping the defer's visibility (the follow-up's ephemeral flag is ignored). So a slash command
+whose errors must stay private defers ephemerally (``/feed add``); replies here always ask for ephemeral.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -18,14 +22,14 @@ from discord.ext import commands
 from bot.commands import COMMANDS
 from bot.errors import Ambiguous, NotFound, ReviewBotError
 from bot.render import render_error
-from cogs.ui import ChoiceView, card_to_embed, reply
+from cogs.choices import ChoiceResponder, choice_view
+from cogs.ui import APOLOGY, card_to_embed, reply
 
 if TYPE_CHECKING:
     from bot.client import ReviewBot
 
 log = logging.getLogger("reviewbot.errors")
 
-APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again later."
 Ctx = commands.Context["ReviewBot"]
 
 
@@ -35,15 +39,6 @@ class Refused(commands.CheckFailure):
     def __init__(self, error: ReviewBotError) -> None:
         super().__init__(str(error))
         self.error = error
-
-
-@runtime_checkable
-class ChoiceResponder(Protocol):
-    """A cog that can answer a command for a candidate picked from a "did you mean" select."""
-
-    async def answer_choice(
-        self, interaction: discord.Interaction, command: str, choice: str
-    ) -> None: ...
 
 
 def unwrap(error: BaseException) -> BaseException:
@@ -134,9 +129,7 @@ class Errors(commands.Cog):
         if isinstance(error, ReviewBotError):
             card = render_error(error)
             view = self._choice_view(ctx, error, list(card.choices))
-            sent = await reply(ctx, embed=card_to_embed(card), view=view, ephemeral=view is None)
-            if view is not None:
-                view.message = sent
+            await reply(ctx, embed=card_to_embed(card), view=view, ephemeral=view is None)
             return
         if isinstance(error, discord.Forbidden):
             log.warning(
@@ -164,25 +157,14 @@ class Errors(commands.Cog):
 
     def _choice_view(
         self, ctx: Ctx, error: ReviewBotError, choices: list[str]
-    ) -> ChoiceView | None:
+    ) -> discord.ui.View | None:
         if not choices or not isinstance(error, Ambiguous | NotFound):
             return None
         command = ctx.command.qualified_name if ctx.command else ""
-        cog = ctx.cog
-        if command not in COMMANDS or not isinstance(cog, ChoiceResponder):
+        if command not in COMMANDS or not isinstance(ctx.cog, ChoiceResponder):
             return None
-
-        async def picked(interaction: discord.Interaction, choice: str) -> None:
-            await cog.answer_choice(interaction, command, choice)
-
         placeholder = "Which one?" if isinstance(error, Ambiguous) else "Did you mean…"
-        return ChoiceView(
-            choices,
-            picked,
-            owner_id=ctx.author.id,
-            placeholder=placeholder,
-            timeout=self.bot.options.view_timeout,
-        )
+        return choice_view(choices, command=command, owner=ctx.author.id, placeholder=placeholder)
 
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

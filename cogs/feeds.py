@@ -5,6 +5,10 @@ The cog parses, calls ``bot.feeds.service.FeedService`` and draws the answer as 
 the one ``/config`` uses (``cogs.admin.require_moderator``), run as the cog check so that it guards the
 prefix path and the slash path alike. Mistakes are raised and answered by ``cogs.errors``.
 
+Visibility: ``/feed add`` defers (it fetches the feed first), ephemerally, so its errors *and* its
+confirmation (ref, permission warnings, next steps: moderator business, like ``/config``'s) are private.
+The other subcommands answer without deferring: errors private, confirmations public as before.
+
 ``ref`` names one of the server's subscriptions: its number in ``/feed list``, ``#id`` (always the
 subscription id), or its feed URL; slash commands autocomplete it with ``#id`` values (for moderators only:
 the list is not shown to everyone).
@@ -31,7 +35,8 @@ from bot.settings import may_configure
 from bot.text import truncate
 from cogs.admin import require_moderator, subcommand
 from cogs.errors import Refused
-from cogs.ui import SELECT_TEXT_MAX, card_to_embed, reply, send_cards
+from cogs.paging import AnswerRef, send_cards
+from cogs.ui import SELECT_TEXT_MAX, card_to_embed, reply
 
 if TYPE_CHECKING:
     from bot.client import ReviewBot
@@ -152,6 +157,8 @@ def _done(title: str, description: str = "", *fields: Field) -> discord.Embed:
 class Feeds(commands.Cog):
     """Follow review feeds: new reviews are announced in the channels moderators choose."""
 
+    page_kinds = frozenset({"f"})  # /feed list, rebuilt for its page buttons
+
     def __init__(self, bot: ReviewBot, service: FeedService) -> None:
         self.bot = bot
         self.service = service
@@ -195,9 +202,9 @@ class Feeds(commands.Cog):
                 )
             )
         target = channel.id if channel is not None else ctx.channel.id
-        await (
-            ctx.defer()
-        )  # fetching and reading the feed can outlast the 3 s to answer a slash command
+        # Fetching can outlast the 3 s to answer a slash command. Defer ephemerally: the first
+        # follow-up becomes the deferred message, with its visibility (errors included).
+        await ctx.defer(ephemeral=True)
         result = await self.service.add(
             guild.id,
             target,
@@ -222,7 +229,7 @@ class Feeds(commands.Cog):
             f"New reviews will be announced in <#{sub.channel_id}>.\n" + "\n".join(notes),
             *fields,
         )
-        await reply(ctx, embed=embed)
+        await reply(ctx, embed=embed, ephemeral=True)
 
     @staticmethod
     def _warnings(guild: discord.Guild, channel_id: int) -> list[str]:
@@ -252,7 +259,14 @@ class Feeds(commands.Cog):
     async def list_(self, ctx: Ctx) -> None:
         guild = self._guild(ctx)
         statuses = await self.service.list(guild.id)
-        await send_cards(ctx, list_cards(statuses, guild), timeout=self.bot.options.view_timeout)
+        await send_cards(ctx, list_cards(statuses, guild), ref=AnswerRef("f"))
+
+    async def rebuild_pages(self, interaction: discord.Interaction, ref: AnswerRef) -> list[Card]:
+        """``/feed list`` again, for its page buttons (``cogs.paging.PageSource``): moderators only."""
+        guild = interaction.guild
+        if guild is None or not await self._may_configure(interaction):
+            raise PermissionDenied("Only moderators can page through the feed list.")
+        return list_cards(await self.service.list(guild.id), guild)
 
     @subcommand(feed, "pause", "Stop announcing a feed for now (it is still stored)")
     @app_commands.describe(ref=REF_HELP)
@@ -327,6 +341,19 @@ class Feeds(commands.Cog):
         )
         await reply(ctx, preview, embed=note)
 
+    async def _may_configure(self, interaction: discord.Interaction) -> bool:
+        """Whether the member behind an interaction is a moderator here (``require_moderator``'s rule)."""
+        guild, user = interaction.guild, interaction.user
+        if guild is None or not isinstance(user, discord.Member):
+            return False
+        settings = await self.bot.settings_service.get(guild.id)
+        return may_configure(
+            settings,
+            manage_guild=interaction.permissions.manage_guild,
+            role_ids=[r.id for r in user.roles],
+            is_owner=guild.owner_id == user.id,
+        )
+
     # ------------------------------------------------------------------ autocomplete
     @remove.autocomplete("ref")
     @pause.autocomplete("ref")
@@ -340,16 +367,7 @@ class Feeds(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         """The server's subscriptions, for moderators only."""
         guild = interaction.guild
-        user = interaction.user
-        if guild is None or not isinstance(user, discord.Member):
-            return []
-        settings = await self.bot.settings_service.get(guild.id)
-        if not may_configure(
-            settings,
-            manage_guild=interaction.permissions.manage_guild,
-            role_ids=[r.id for r in user.roles],
-            is_owner=guild.owner_id == user.id,
-        ):
+        if guild is None or not await self._may_configure(interaction):
             return []
         wanted = current.strip().lower()
         choices = []

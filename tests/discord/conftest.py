@@ -27,9 +27,7 @@ from tests.fakediscord import FakeDiscord
 from tests.fakediscord.fixtures import running_bot
 
 TOKEN = "fake-bot-token"
-TEST_OPTIONS = BotOptions(
-    cooldown_rate=1000, cooldown_per=1.0, view_timeout=30.0, reidentify_delay=0
-)
+TEST_OPTIONS = BotOptions(cooldown_rate=1000, cooldown_per=1.0, reidentify_delay=0)
 MENTION_TEXT = "Fans @everyone and @here, also <@&{role}> and <@{user}> — **bold** `code`"
 BIG_CAST = [f"Actor Number{i:02d} Lastname" for i in range(1, 41)]
 

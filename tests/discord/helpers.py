@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.render import Card
+from cogs.paging import parse_page_id
 from cogs.ui import card_to_embed
 from tests.fakediscord import FakeDiscord, InteractionRecord
 
@@ -74,3 +75,44 @@ def component(message: JSON, custom_id: str) -> JSON:
             if c.get("custom_id") == custom_id:
                 return dict(c)
     raise AssertionError(f"no component {custom_id!r}")
+
+
+PAGE_SLOTS = {"p": "prev", "x": "pos", "n": "next"}
+
+
+def page_buttons(message: JSON) -> list[str]:
+    """The page buttons of a message in order ("prev", "pos", "next"); other components are skipped."""
+    out = []
+    for cid in custom_ids(message):
+        parsed = parse_page_id(cid)
+        if parsed is not None:
+            out.append(PAGE_SLOTS[parsed[0]])
+    return out
+
+
+def page_button(message: JSON, which: str) -> str:
+    """The custom_id of a message's "prev", "pos" or "next" page button."""
+    for cid in custom_ids(message):
+        parsed = parse_page_id(cid)
+        if parsed is not None and PAGE_SLOTS[parsed[0]] == which:
+            return cid
+    raise AssertionError(f"no {which!r} page button on message {message.get('id')}")
+
+
+async def turn(fake: FakeDiscord, message: JSON | int, which: str, **kw: Any) -> InteractionRecord:
+    """Press the current "prev"/"next" button of ``message`` (as stored now) and wait for the answer."""
+    current = fake.message_index[message if isinstance(message, int) else int(message["id"])]
+    record = await fake.click(current, page_button(current, which), **kw)
+    return await fake.wait_for_interaction_response(record)
+
+
+def choice_id(message: JSON) -> str:
+    """The custom_id of a message's "which one did you mean" select."""
+    ids = [cid for cid in custom_ids(message) if cid.startswith("rb:pick:")]
+    assert len(ids) == 1, ids
+    return ids[0]
+
+
+def option_value(select: JSON, index: int) -> str:
+    """The value of a select's option ``index`` (what a click sends)."""
+    return str(select["options"][index]["value"])

@@ -23,7 +23,7 @@ from bot.config import Config, DiscordConfig, FeedsConfig
 from bot.storage import SQLiteStorage, open_storage
 from tests.discord.conftest import TEST_OPTIONS, TOKEN
 from tests.discord.feedsite import FeedSite
-from tests.discord.helpers import ask_one, custom_ids, embed_of, slash
+from tests.discord.helpers import ask_one, embed_of, page_buttons, slash, turn
 from tests.fakediscord import FakeDiscord, InteractionRecord
 from tests.fakediscord.fixtures import running_bot
 
@@ -312,10 +312,9 @@ async def test_a_long_list_is_paged(fake: FakeDiscord, bot: ReviewBot, site: Fee
     first = embed_of(message)
     assert [f["name"][:2] for f in first["fields"]] == ["1.", "2.", "3.", "4.", "5."]
     assert first["footer"]["text"] == "Page 1/2" and "(7)" in first["title"]
-    assert custom_ids(message) == ["rb:prev", "rb:pos", "rb:next"]
-    turn = await fake.click(message, "rb:next", author="moderator")
-    await fake.wait_for_interaction_response(turn)
-    second = embed_of(turn.original or {})
+    assert page_buttons(message) == ["prev", "pos", "next"]
+    turned = await turn(fake, message, "next", author="moderator")
+    second = embed_of(turned.original or {})
     assert [f["name"][:2] for f in second["fields"]] == ["6.", "7."]
     assert f"<#{channels[6].id}>" in second["fields"][1]["value"]
     assert second["footer"]["text"] == "Page 2/2"

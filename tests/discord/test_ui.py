@@ -24,6 +24,7 @@ from cogs.ui import (
     card_to_embed,
     fit_card,
     fit_content,
+    option_choice,
     safe_url,
     select_options,
 )
@@ -76,7 +77,15 @@ def test_select_options_limits() -> None:
     options = select_options(choices)
     assert len(options) == SELECT_OPTIONS_MAX
     assert all(len(o.label) <= SELECT_TEXT_MAX for o in options)
-    assert [o.value for o in options] == [str(i) for i in range(SELECT_OPTIONS_MAX)]
+    values = [o.value for o in options]
+    assert len(set(values)) == SELECT_OPTIONS_MAX and all(len(v) <= SELECT_TEXT_MAX for v in values)
+    assert [option_choice(v) for v in values] == [
+        c[: SELECT_TEXT_MAX - len(f"{i}:")] for i, c in enumerate(choices[:SELECT_OPTIONS_MAX])
+    ]
+    twins = select_options(["Animal", "Animal"])  # same label twice: values still differ
+    assert twins[0].value != twins[1].value
+    assert [option_choice(o.value) for o in twins] == ["Animal", "Animal"]
+    assert option_choice("7") is None and option_choice("x:Animal") is None
 
 
 def test_content_is_cut_to_2000() -> None:

@@ -2,7 +2,9 @@
 
 Callback types (Discord): 4 message, 5 deferred message ("thinking"), 6 deferred update, 7 update
 message, 8 autocomplete result, 9 modal. ``?with_response=1`` answers an Interaction Callback Response
-object ``{"interaction": {...}, "resource": {"type", "message"}}``; without it, 204.
+object ``{"interaction": {...}, "resource": {"type", "message"}}``; without it, 204. As on Discord, the
+first follow-up after a type 5 defer edits the loading message instead of creating one, keeping the
+defer's ephemeral state (the follow-up's EPHEMERAL flag is ignored); later follow-ups are new messages.
 """
 
 from __future__ import annotations
@@ -227,6 +229,25 @@ class InteractionHandlers:
         invalid = validate_message(data, body.files)
         if invalid:
             return invalid
+        loading = rec.original
+        if (
+            rec.response_type == 5
+            and loading is not None
+            and not rec.deleted_original
+            and int(loading.get("flags", 0)) & LOADING
+        ):
+            # Discord: the first follow-up after a type 5 defer acts as Edit Original Interaction
+            # Response. No new message; the loading message is edited, and its ephemeral state
+            # (set by the defer) is kept: the follow-up's EPHEMERAL flag is ignored.
+            edit = {k: v for k, v in data.items() if k != "flags"}
+            apply_edit(self.world, self.world.channels[rec.channel_id], loading, edit, body.files)
+            loading["flags"] = int(loading.get("flags", 0)) & ~LOADING
+            rec.edits.append(edit)
+            self.fake.edits.append((int(loading["id"]), edit))
+            await self._publish(loading, "MESSAGE_UPDATE")
+            if request.query.get("wait") in ("1", "true", "True"):
+                return json_response(loading)
+            return no_content()
         message = self._response_message(rec, data, flags=int(data.get("flags") or 0))
         message["type"] = 0
         rec.followups.append(message)

@@ -69,10 +69,11 @@ class Throwaway(commands.Cog):
         ]
 
     @commands.hybrid_command(name="slow", description="Defer, then answer")
-    async def slow(self, ctx: commands.Context[commands.Bot]) -> None:
-        await ctx.defer()
+    async def slow(self, ctx: commands.Context[commands.Bot], private: bool = False) -> None:
+        await ctx.defer(ephemeral=private)
         await asyncio.sleep(0.05)
-        await ctx.send("done slowly")
+        await ctx.send("done slowly", ephemeral=not private)  # ignored: the defer decides
+        await ctx.send("one more", ephemeral=True)
 
     @commands.command()
     async def menu(self, ctx: commands.Context[commands.Bot]) -> None:
@@ -201,10 +202,23 @@ async def test_slash_command_answered(fake: FakeDiscord, bot: ThrowawayBot) -> N
 
 async def test_deferred_then_followup(fake: FakeDiscord, bot: ThrowawayBot) -> None:
     rec = await answered(fake, await fake.slash("slow", author="moderator"))
+    await fake.wait_for(lambda: len(rec.followups) == 1, 5, "the second follow-up")
     assert rec.response_type == 5
-    assert [m["content"] for m in rec.followups] == ["done slowly"]
+    # the first follow-up edits the public loading message (its ephemeral flag is ignored) ...
+    assert rec.original is not None and rec.original["content"] == "done slowly"
+    assert not rec.ephemeral and rec.edits[0]["content"] == "done slowly"
+    general = fake.channel("general").id
+    assert [m["content"] for m in fake.history[general]] == ["done slowly"]
+    # ... and later ones are new messages with their own flags
+    assert [m["content"] for m in rec.followups] == ["one more"]
+    assert int(rec.followups[0]["flags"]) & 64
     member = rec.payload["member"]
     assert int(member["permissions"]) & (1 << 5)  # Manage Server through the Admin role
+
+    private = await answered(fake, await fake.slash("slow", {"private": True}))
+    assert private.callback is not None and private.callback["data"]["flags"] == 64
+    assert private.ephemeral and private.content == "done slowly"
+    assert [m["content"] for m in fake.history[general]] == ["done slowly"]  # nothing public
 
 
 async def test_option_types_and_subcommands(fake: FakeDiscord, bot: ThrowawayBot) -> None:
