@@ -119,6 +119,7 @@ def create_session(
         connector=connector,
         auto_decompress=False,
         trust_env=False,
+        cookie_jar=aiohttp.DummyCookieJar(),  # feeds need no cookies, and none follow us around
         headers={"User-Agent": settings.user_agent},
     )
 
@@ -227,10 +228,10 @@ class Fetcher:
         self._owns_session = session is None
         self._resolver = resolver
         # made once, not per request (the settings are read here: change them before use)
+        # the total is enforced around the whole fetch, redirects included (``fetch``); aiohttp
+        # keeps the per-socket ones
         self._timeout = aiohttp.ClientTimeout(
-            total=self.settings.timeout_total,
-            sock_connect=self.settings.timeout_connect,
-            sock_read=self.settings.timeout_read,
+            sock_connect=self.settings.timeout_connect, sock_read=self.settings.timeout_read
         )
         self._policy = (self.settings.allow_private, tuple(self.settings.allowed_hosts))
 
