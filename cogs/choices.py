@@ -17,7 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 import discord
 
 from bot.text import truncate
-from cogs.ui import APOLOGY, answer_privately, option_choice, select_options
+from cogs.ui import APOLOGY, answer_privately, only_owner, option_choice, select_options
 
 log = logging.getLogger("reviewbot.choices")
 
@@ -84,10 +84,7 @@ class ChoiceSelect(
         )
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.owner:
-            return True
-        await answer_privately(interaction, NOT_YOURS)
-        return False
+        return await only_owner(interaction, self.owner, NOT_YOURS)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         values = self.item.values

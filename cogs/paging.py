@@ -34,7 +34,7 @@ from discord.ext import commands
 
 from bot.errors import NotFound, ReviewBotError
 from bot.render import Card
-from cogs.ui import APOLOGY, answer_privately, card_to_embed, reply
+from cogs.ui import APOLOGY, answer_privately, card_to_embed, only_owner, reply
 
 log = logging.getLogger("reviewbot.paging")
 
@@ -178,10 +178,7 @@ class PageButton(
         return cls(slot, page, owner, ref, label=label, disabled=bool(getattr(item, "disabled", 0)))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.owner:
-            return True
-        await answer_privately(interaction, NOT_YOURS)
-        return False
+        return await only_owner(interaction, self.owner, NOT_YOURS)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         if self.slot == "x":  # the page number: nothing to do

@@ -164,3 +164,12 @@ async def answer_privately(interaction: discord.Interaction, text: str) -> None:
             await interaction.response.send_message(fit_content(text), **kwargs)
     except discord.HTTPException as exc:
         log.warning("could not send a private note to user %s: %s", interaction.user.id, exc)
+
+
+async def only_owner(interaction: discord.Interaction, owner: int, refusal: str) -> bool:
+    """A component's interaction check: True for the user who asked (``owner``); anyone else gets
+    ``refusal`` privately and False."""
+    if interaction.user.id == owner:
+        return True
+    await answer_privately(interaction, refusal)
+    return False
