@@ -288,6 +288,9 @@ class Sender:
             # the channel's history cannot be read: send (the nonce still covers a short outage)
             log.warning("could not look for outbox row %s in its channel: %s", row.id, exc)
             return None
+        except Exception as exc:  # a transport bug must not stop delivery: look again later
+            log.exception("transport failed looking for outbox row %s", row.id)
+            raise SendError(f"Unexpected error: {exc.__class__.__name__}: {exc}") from exc
 
     async def _deliver(self, row: OutboxRow) -> None:
         if not row.announcement.content:

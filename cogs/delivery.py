@@ -123,13 +123,13 @@ class DiscordTransport:
         if me is None:
             raise SendError("not connected to Discord yet", permanent=False)
         channel = self.bot.get_partial_messageable(channel_id)
-        content = fit_content(announcement.content)
+        content = fit_content(announcement.content).strip()  # Discord trims what it stores
         after = discord.Object(id=discord.utils.time_snowflake(since))
         try:
             async for message in channel.history(
                 limit=HISTORY_LIMIT, after=after, oldest_first=True
             ):
-                if message.author.id == me.id and message.content == content:
+                if message.author.id == me.id and message.content.strip() == content:
                     return message.id
         except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise send_error(exc, f"reading the history of channel {channel_id}") from exc

@@ -277,6 +277,8 @@ async def test_an_unreadable_history_sends_anyway_and_a_flaky_one_retries(
     await sender.drain_once()  # tried once, failed: the row is now "tried"
     transport.history_error = SendError("Discord answered 503", permanent=False)
     assert (await sender.drain_once()).retried == 1  # cannot look now: try again later
+    transport.history_error = RuntimeError("a bug in the transport")
+    assert (await sender.drain_once()).retried == 1  # a bug does not stop delivery either
     assert transport.sent == []
     transport.history_error = SendError("Missing Access", permanent=True)
     assert (await sender.drain_once()).sent == 1  # may not read history: the nonce must do

@@ -237,7 +237,7 @@ class RecordingTransport:
         self.retry_after: dict[int, float] = {}  # channel -> seconds (once)
         self.crash_after_send = False  # record the post, then die before answering
         self.lookups = 0  # find_posted calls
-        self.history_error: SendError | None = None  # find_posted raises it when set
+        self.history_error: Exception | None = None  # find_posted raises it when set
         self.clock = clock
         self._ids = itertools.count(1000)
 
