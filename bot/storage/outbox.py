@@ -357,15 +357,23 @@ class OutboxMixin(UnitRunner):
     async def ingest_and_enqueue_many(
         self, groups: Sequence[tuple[str, Sequence[QueuedItem], Planner | None]]
     ) -> list[list[EnqueueOutcome]]:
-        """Several feeds' items in one transaction; on a failure, each group on its own."""
+        """Several feeds' items in one transaction; on a failure, each group on its own (and a
+        group that fails even alone reports its items as failed: the other feeds lose nothing)."""
         todo = [(key, list(items), planner) for key, items, planner in groups]
         if sum(1 for _, items, _ in todo if items) > 1:
             try:
                 return await self._write("storing feed items", ingest_groups, todo)
-            except ReviewBotError as exc:
+            except Exception as exc:  # a storage error or a planner's bug: find the culprit
                 log.warning("a group of %s feeds' items failed (%s): storing feed by feed",
                             len(todo), exc)  # fmt: skip
-        return [await self.ingest_and_enqueue(key, items, planner) for key, items, planner in todo]
+        out: list[list[EnqueueOutcome]] = []
+        for key, items, planner in todo:
+            try:
+                out.append(await self.ingest_and_enqueue(key, items, planner))
+            except Exception as exc:
+                log.exception("could not store the items of %s", key)
+                out.append([_failed(item, exc) for item in items])
+        return out
 
     async def enqueue_announcements(self, rows: Sequence[QueuedAnnouncement]) -> int:
         """Queue announcements of stored reviews; returns how many were new."""

@@ -422,3 +422,28 @@ async def test_a_merge_keeps_the_active_duplicate_and_resumes_a_paused_address(
     assert not feed.paused and feed.failures == 0 and feed.last_error is None
     assert feed.next_poll == due  # polled when the moved feed would have been
     assert [s.feed_id for s in await store.pollable_feeds()] == [b10.feed.id]
+
+
+async def test_a_buggy_planner_fails_only_its_own_feed_in_a_group_write(
+    store: SQLiteStorage, db_path: Path
+) -> None:
+    s = await store.add_subscription(sub("https://a.example/feed", 1, 10))
+    plan = everyone([(s.subscription.id, 10)])
+
+    def buggy(item: QueuedItem, stored: StoredItem) -> list[PlannedAnnouncement]:
+        raise TypeError("a bug in a template")
+
+    groups = [
+        ("https://a.example/feed", [queued("Good", "https://s.example/good")], plan),
+        ("https://b.example/feed", [queued("Doomed", "https://s.example/doomed")], buggy),
+        ("https://c.example/feed", [queued("Fine", "https://s.example/fine")], plan),
+    ]
+    outcomes = await store.ingest_and_enqueue_many(groups)
+    assert [[o.result.status for o in group] for group in outcomes] == [
+        ["new"],
+        ["failed"],
+        ["new"],
+    ]
+    assert "a bug in a template" in (outcomes[1][0].result.error or "")
+    assert await store.known_items("https://b.example/feed") == {}  # retried at the next poll
+    assert len(rows(db_path)) == 2
