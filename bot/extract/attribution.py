@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.extract.judge import sentence_at
@@ -261,9 +262,14 @@ def final_cast(
 
 
 def dedupe_mentions(
-    mentions: list[Mention], title: str | None, source: str | None, persons: set[str]
+    mentions: list[Mention],
+    title: str | None,
+    source: str | None,
+    persons: set[str],
+    text: str = "",
 ) -> list[Mention]:
-    """One mention per work (the strongest kind wins), never the reviewed title, the site or a person."""
+    """One mention per work (the strongest kind wins), never the reviewed title, the site or a
+    person, nor a passing one the ``text`` only writes inside a longer title."""
     main = norm_title(title) if title else None
     base = franchise_key(title) if title else None
     best: dict[str, Mention] = {}
@@ -282,7 +288,34 @@ def dedupe_mentions(
             prev.cast.extend(x for x in m.cast if x not in prev.cast)
             continue
         best[key] = m
-    return sorted(best.values(), key=lambda m: m.pos)
+    kept = [m for m in best.values() if not _only_inside_others(m, best.values(), title, text)]
+    return sorted(kept, key=lambda m: m.pos)
+
+
+def _only_inside_others(
+    m: Mention, mentions: Iterable[Mention], title: str | None, text: str
+) -> bool:
+    """True for a passing mention that the text only ever writes as part of a longer title it
+    names ("Trek" only inside "Star Trek", "Eyes Only" only inside "For Your Eyes Only")."""
+    if m.kind is not MentionKind.PASSING or not text:
+        return False
+    key = f" {norm_title(m.title)} "
+    longer = [x.title for x in mentions if x is not m] + ([title] if title else [])
+    longer = [
+        t
+        for t in longer
+        if key in f" {norm_title(t)} "
+        and len(t) > len(m.title)
+        # a run like "Jaane Jaan and Maharaj" is two titles, not a longer one
+        and key.strip() not in norm_title(t).split(" and ")
+    ]
+    if not longer:
+        return False
+    own = find_all(text, m.title)
+    if not own:
+        return False  # written otherwise in the text: nothing to compare
+    spans = [(s, s + len(t)) for t in longer for s in find_all(text, t)]
+    return all(any(a <= o and o + len(m.title) <= b for a, b in spans) for o in own)
 
 
 def finish_mentions(

@@ -229,7 +229,7 @@ def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extrac
     for pos, t in found:
         mentions.append(Mention(t, MentionKind.PASSING, pos))
 
-    mentions = attr.dedupe_mentions(mentions, title, source, person_keys)
+    mentions = attr.dedupe_mentions(mentions, title, source, person_keys, body)
     ctx = attr.Context(body, starts, title, mentions)
 
     director, _strength = find_director(body, other_work_near=ctx.other_work_near, title=title)

@@ -64,7 +64,11 @@ _TITLE_WORD = re.compile(rf"^(?:[{UP}0-9#&'\"(]|[a-z]+[{UP}])")
 
 def tidy_title(raw: str) -> tuple[str, int | None]:
     """Strip quotes, a trailing year in parentheses and stray punctuation; Capitalise "Season N"."""
-    t = raw.strip(" \"'-:|,;.!()")
+    t = raw.strip(" \"'-:|,;.!")
+    while t.startswith("(") and t.endswith(")"):  # "(Untitled)": wrapped whole
+        t = t[1:-1].strip(" \"'-:|,;.!")
+    t = t.lstrip("(") if t.count("(") > t.count(")") and t.startswith("(") else t
+    t = t.rstrip(")") if t.count(")") > t.count("(") else t
     if "(" in t:
         t = _FOREIGN_PAREN.sub("", t).strip()
     year = None
@@ -73,6 +77,8 @@ def tidy_title(raw: str) -> tuple[str, int | None]:
         year = int(m.group(1))
         t = t[: m.start()]
     t = t.strip(" \"'-:|,;(")
+    if t.count("(") > t.count(")"):  # "The Peripheral (Amazon": a note cut off, not the title
+        t = t[: t.rfind("(")].rstrip(" -:|,;")
     if len(t) >= 2 and t[0] in "'\"" and t[-1] == t[0]:
         t = t[1:-1]
     t = _SEASON_WORD.sub(lambda mm: mm.group(1).capitalize() + " " + mm.group(2), t)

@@ -1,0 +1,57 @@
+"""Round 7 (from real feeds in ../shared/corpora): titles with a parenthesis, and works named in
+passing that the text only ever writes inside a longer title."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.extract.attribution import dedupe_mentions
+from bot.extract.mentions import Mention
+from bot.extract.runs import tidy_title
+from bot.models import MentionKind
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("The Peripheral (Amazon", ("The Peripheral", None)),  # a note cut off by the headline
+        ("Kingdom (2019)", ("Kingdom", 2019)),  # the year used to be lost with its ")"
+        ("Kingdom (2019).", ("Kingdom", 2019)),
+        ("Money Heist (Korea)", ("Money Heist (Korea)", None)),  # balanced: part of the title
+        ("(Untitled)", ("Untitled", None)),
+        ("Extraction 2)", ("Extraction 2", None)),
+        ('"Parasite"', ("Parasite", None)),
+    ],
+)
+def test_tidy_title_keeps_balanced_parentheses_and_drops_broken_ones(
+    raw: str, expected: tuple[str, int | None]
+) -> None:
+    assert tidy_title(raw) == expected
+
+
+def _kept(titles: list[str], text: str, reviewed: str | None = None) -> list[str]:
+    found = [Mention(t, MentionKind.PASSING, max(text.find(t), 0)) for t in titles]
+    return [m.title for m in dedupe_mentions(found, reviewed, None, set(), text)]
+
+
+def test_a_shorter_title_also_written_on_its_own_stays() -> None:
+    text = "She grew up on Star Trek: Strange New Worlds. Fans of classic Trek will feel at home."
+    assert _kept(["Star Trek: Strange New Worlds", "Trek"], text) == [
+        "Star Trek: Strange New Worlds",
+        "Trek",
+    ]
+    only_inside = "She grew up on Star Trek: Strange New Worlds and loved it."
+    assert _kept(["Star Trek: Strange New Worlds", "Trek"], only_inside) == [
+        "Star Trek: Strange New Worlds"
+    ]
+
+
+def test_a_part_of_the_reviewed_title_is_not_a_mention() -> None:
+    text = "The Night Agent returns. The Night Agent is tighter this season."
+    assert _kept(["Night Agent"], text, reviewed="The Night Agent") == []
+
+
+def test_two_titles_joined_by_and_each_stay() -> None:
+    text = "She was superb in Jaane Jaan and Maharaj last year."
+    got = _kept(["Jaane Jaan and Maharaj", "Jaane Jaan", "Maharaj"], text)
+    assert got == ["Jaane Jaan and Maharaj", "Jaane Jaan", "Maharaj"]
