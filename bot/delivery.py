@@ -16,7 +16,8 @@ Discord side implements it; tests use an in-process one):
   per batch), and before sending a row that was taken on before (a crash, a retry) it asks the
   transport whether the message is already in the channel (``find_posted``); if so, the row is
   marked sent with that message instead. After a crash that costs one history read per row that
-  was queued in memory, not one per message ever sent.
+  was queued in memory, not one per message ever sent; a clean stop unmarks the rows it never
+  started, so a restart during a fan-out reads no history at all.
 * ``SendError.permanent`` (channel gone, missing permission): the row fails, its subscription is
   paused and the server's moderators are told once. Other errors retry with exponential backoff
   (``retry_after`` honoured), up to ``max_attempts``.
@@ -178,6 +179,8 @@ class Sender:
         self._stopping = False
         self._counts = [0, 0, 0]  # sent, retried, failed (since start)
         self.found_posted = 0  # rows found already posted (and not sent again) since start
+        self._marked: set[int] = set()  # rows this sender marked tried_at and has not finished
+        self._sending: set[int] = set()  # of those, rows whose send was started
 
     # ------------------------------------------------------------------ control
     def kick(self) -> None:
@@ -212,13 +215,22 @@ class Sender:
         return DrainReport(sent, retried, failed)
 
     async def stop(self) -> None:
-        """Stop draining; sends in flight are cancelled (their rows stay pending)."""
+        """Stop draining; sends in flight are cancelled (their rows stay pending). Rows taken on
+        but never sent lose their ``tried_at`` mark again, so the next start sends them without
+        looking for them first (a restart in the middle of a fan-out costs no history reads)."""
         self._stopping = True
         self._kicked.set()
         workers = list(self._workers.values())
         for task in workers:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
+        untouched = sorted(self._marked - self._sending)
+        self._marked.clear()
+        if untouched:
+            try:
+                await self.storage.clear_trying(untouched)
+            except ReviewBotError as exc:  # only costs history reads at the next start
+                log.warning("could not unmark %s unsent outbox rows: %s", len(untouched), exc)
 
     # ------------------------------------------------------------------ queueing
     async def _fill(self, limit: int) -> int:
@@ -227,6 +239,7 @@ class Sender:
         if sends:
             # before any of them is sent: a crash from now on leaves the mark (one write per fill)
             await self.storage.mark_trying(sends, datetime.now(UTC))
+            self._marked.update(r.id for r in rows if r.kind == "send" and r.tried_at is None)
         for row in rows:
             self._queued.add(row.id)
             self._queues.setdefault(row.channel_id, deque()).append(row)
@@ -245,6 +258,9 @@ class Sender:
                     await self._deliver(row)
                 except ReviewBotError as exc:  # storage trouble: the row stays as it was
                     log.warning("could not record delivery of outbox row %s: %s", row.id, exc)
+                else:
+                    self._marked.discard(row.id)
+                    self._sending.discard(row.id)
                 finally:
                     self._queued.discard(row.id)
         finally:
@@ -318,6 +334,7 @@ class Sender:
                     await self.transport.edit(row.channel_id, row.message_id, row.announcement)
                     message_id = row.message_id
                 else:
+                    self._sending.add(row.id)  # from here on it may be posted: the mark stays
                     message_id = await self.transport.send(
                         row.channel_id, row.announcement, row.nonce
                     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -326,3 +327,50 @@ async def test_run_wakes_on_kick_and_stops(store: SQLiteStorage) -> None:
     await sender.stop()
     await asyncio.wait_for(task, 2)
     assert len(transport.in_channel(70)) == 2
+
+
+class HeldTransport(RecordingTransport):
+    """Sends wait until released (a send in flight when the sender stops)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+        self.started = 0
+
+    async def send(self, channel_id: int, announcement: Announcement, nonce: str) -> int:
+        self.started += 1
+        await self.release.wait()
+        return await super().send(channel_id, announcement, nonce)
+
+
+async def test_a_stop_unmarks_rows_it_never_started_so_a_restart_reads_no_history(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bot.db"
+    store = await open_storage(path)
+    subs = {c: await follow(store, 3, c) for c in (31, 32, 33, 34)}
+    await queue_reviews(store, subs, 1)
+    transport = HeldTransport()
+    sender = Sender(store, transport, concurrency=1)
+    running = asyncio.create_task(sender.run())
+    for _ in range(200):  # until the first send is in flight
+        await asyncio.sleep(0.01)
+        if transport.started:
+            break
+    await sender.stop()
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+    assert transport.started == 1 and transport.sent == []
+    await store.close()
+
+    with sqlite3.connect(path) as conn:
+        marked = conn.execute("SELECT COUNT(*) FROM outbox WHERE tried_at IS NOT NULL").fetchone()
+    assert marked == (1,)  # only the row whose send had started keeps its mark
+
+    store = await open_storage(path)
+    try:
+        again = RecordingTransport()
+        assert (await Sender(store, again).drain_once()).sent == 4
+        assert again.lookups == 1
+    finally:
+        await store.close()

@@ -371,6 +371,11 @@ class Storage(ABC):
         """
 
     @abstractmethod
+    async def clear_trying(self, outbox_ids: Sequence[int]) -> None:
+        """Forget the ``tried_at`` of these rows if they are still pending (the sender stopped
+        before it started sending them)."""
+
+    @abstractmethod
     async def mark_retry(
         self, outbox_id: int, error: str, next_attempt: datetime, *, edit: bool = False
     ) -> int:

@@ -269,6 +269,18 @@ def mark_trying(conn: sqlite3.Connection, outbox_ids: Sequence[int], at: datetim
         )
 
 
+def clear_trying(conn: sqlite3.Connection, outbox_ids: Sequence[int]) -> None:
+    """Forget the ``tried_at`` of pending rows that were never sent after all."""
+    ids = list(outbox_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        conn.execute(
+            f"UPDATE outbox SET tried_at = NULL WHERE state = 'pending' AND id IN"
+            f" ({placeholders(len(chunk))})",
+            chunk,
+        )
+
+
 def mark_retry(
     conn: sqlite3.Connection, outbox_id: int, error: str, next_attempt: datetime, edit: bool
 ) -> int:
@@ -400,6 +412,10 @@ class OutboxMixin(UnitRunner):
     async def mark_trying(self, outbox_ids: Sequence[int], at: datetime) -> None:
         """Note that sends of these rows start now."""
         await self._write("recording sends about to start", mark_trying, list(outbox_ids), at)
+
+    async def clear_trying(self, outbox_ids: Sequence[int]) -> None:
+        """Forget that sends of these pending rows were about to start."""
+        await self._write("unmarking unsent rows", clear_trying, list(outbox_ids))
 
     async def mark_retry(
         self, outbox_id: int, error: str, next_attempt: datetime, *, edit: bool = False
