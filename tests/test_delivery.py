@@ -21,7 +21,9 @@ NOW = datetime(2024, 6, 1, tzinfo=UTC)
 
 
 class FakeClock:
-    """Monotonic time that only moves when the sender sleeps."""
+    """Monotonic time that only moves when the sender sleeps. Sleeps that overlap overlap here too
+    (the clock moves to the latest wake-up asked for, it does not add them up), so the simulated
+    time of concurrent workers does not depend on how the event loop interleaves them."""
 
     def __init__(self) -> None:
         self.now = 1000.0
@@ -30,8 +32,9 @@ class FakeClock:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
-        self.now += max(seconds, 0.0)
+        wake = self.now + max(seconds, 0.0)
         await asyncio.sleep(0)
+        self.now = max(self.now, wake)
 
 
 @pytest.fixture
