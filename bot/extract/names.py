@@ -65,7 +65,7 @@ STOP = _words(
 # Stop words that are also syllables of (mostly Korean) names: they do not cut a capitalised run.
 NAME_SYLLABLES = _words(
     """
-    so do an no ha oh go ma na in on he i min ye ji more may long young will well best little love
+    so do an no ha oh go ma na in on he i min ye ji ah ae more may long young will well best little love
     hope ten sun
     """
 )

@@ -64,7 +64,21 @@ _NEWS_STAR = re.compile(
 )
 
 
-_CAST_LINE_ANCHORS = ("cast", "starring", "stars")
+_CAST_LINE_ANCHORS = ("cast", "starring", "stars", "characters")
+# a heading alone on its line ("Characters", "Main Cast", "Cast and Characters"): the list follows
+_CAST_HEADING = re.compile(
+    r"^[ ]*(?:the[ ]+)?(?:main[ ]+|lead[ ]+|principal[ ]+)?"
+    r"(?:cast(?:[ ]*(?:&|and)[ ]*characters)?|characters)[ ]*:?[ ]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# "<Actor> as <Character> – what they are": the description after the dash is not part of the list
+_DESCRIBED = re.compile(r"^(?P<head>[^\n]*?(?:\sas\s|\()[^\n]*?)\s+[–—-]\s+\S.*$")
+
+
+def _line_head(line: str) -> str:
+    """A cast list line without its description ("Ko Min Jae as Cha Do Yoon – an accountant")."""
+    m = _DESCRIBED.match(line)
+    return m.group("head") if m else line
 _NEWS_STAR_ANCHORS = (
     "to star", "to headline", "to lead", "to play", "star in", "stars in", "join", "been cast",
     "roped in", "team up", "reunite", "come together", "set to", "will star", "will be seen",
@@ -111,17 +125,26 @@ def cast_block(text: str) -> tuple[list[Credit], list[tuple[int, int]]]:
     """Credits from "Cast: A (Char), B as Char, C" lines, and the spans of those lines."""
     credits: list[Credit] = []
     spans: list[tuple[int, int]] = []
-    for m in near(_CAST_LINE, text, _CAST_LINE_ANCHORS, before=40, after=2000):
-        items = m.group("items")
-        base = m.start("items")
+    found = list(near(_CAST_LINE, text, _CAST_LINE_ANCHORS, before=40, after=2000))
+    headings = [h for h in near(_CAST_HEADING, text, _CAST_LINE_ANCHORS, before=40, after=40)]
+    found += [h for h in headings if not any(h.start() == m.start() for m in found)]
+    for m in found:
+        items = m.groupdict().get("items") or ""
+        base = m.start("items") if "items" in m.re.groupindex else m.end()
         if not items.strip():
             # the list may follow on the next lines, one per line
             nxt = text.find("\n", m.end())
-            block_end = text.find("\n\n", nxt + 1) if nxt >= 0 else -1
             if nxt < 0:
                 continue
+            if text.startswith("\n", nxt + 1):  # a blank line after a heading: skip it
+                nxt += 1
+            block_end = text.find("\n\n", nxt + 1)
             block_end = len(text) if block_end < 0 else block_end
-            items = text[nxt + 1 : block_end].replace("\n", ", ")
+            lines = text[nxt + 1 : block_end].split("\n")
+            if m.re is _CAST_HEADING and not all(" as " in ln or "(" in ln for ln in lines):
+                continue  # a bare heading counts only over a list of "<A> as <C>" / "<C> (<A>)"
+            # one line after another, each without its description, positions kept
+            items = ", ".join(_line_head(line) for line in lines)
             base = nxt + 1
             spans.append((m.start(), block_end))
         else:

@@ -180,7 +180,7 @@ def test_golden_thresholds() -> None:
 
 
 if __name__ == "__main__":
-    for lo, hi in ((0, 300), (300, 400), (400, 500), (500, 600), (600, 10_000)):
+    for lo, hi in ((0, 300), (300, 400), (400, 500), (500, 600), (600, 700), (700, 10_000)):
         part = run_golden(lo, hi)
         if part.n:
             print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.extract import entry_from_text, extract
 from bot.extract.attribution import dedupe_mentions
 from bot.extract.mentions import Mention
 from bot.extract.runs import tidy_title
@@ -55,3 +56,28 @@ def test_two_titles_joined_by_and_each_stay() -> None:
     text = "She was superb in Jaane Jaan and Maharaj last year."
     got = _kept(["Jaane Jaan and Maharaj", "Jaane Jaan", "Maharaj"], text)
     assert got == ["Jaane Jaan and Maharaj", "Jaane Jaan", "Maharaj"]
+
+
+def test_a_bare_cast_heading_over_described_lines() -> None:
+    body = (
+        "Characters\n\n"
+        "Ko Min Jae as Cha Do Yoon – a forensic accountant who only works nights\n"
+        "Yoon Seo Ah as Baek Seo Rin – the heir to a collapsing rice-cake chain\n"
+        "Park Tae Gyeom as Gil Tae Oh – Do Yoon's loyal, loud junior\n\n"
+        "The drama rewards patience. Rating: 4/5"
+    )
+    got = extract(entry_from_text(f"Moonlit Ledger Review: a slow-burn office drama\n{body}"))
+    assert [(c.name, c.character) for c in got.cast] == [
+        ("Ko Min Jae", "Cha Do Yoon"),
+        ("Yoon Seo Ah", "Baek Seo Rin"),  # "Ah" ends a Korean name, it is no interjection
+        ("Park Tae Gyeom", "Gil Tae Oh"),
+    ]
+
+
+def test_a_bare_heading_over_prose_is_not_a_cast_list() -> None:
+    body = (
+        "Characters\n\nThe writing gives everyone a reason to stay, and the pacing is calm.\n\n"
+        "Moonlit Ledger is a patient drama. Rating: 4/5"
+    )
+    got = extract(entry_from_text(f"Moonlit Ledger Review: a slow-burn office drama\n{body}"))
+    assert got.cast == ()
