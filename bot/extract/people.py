@@ -79,6 +79,8 @@ def _line_head(line: str) -> str:
     """A cast list line without its description ("Ko Min Jae as Cha Do Yoon – an accountant")."""
     m = _DESCRIBED.match(line)
     return m.group("head") if m else line
+
+
 _NEWS_STAR_ANCHORS = (
     "to star", "to headline", "to lead", "to play", "star in", "stars in", "join", "been cast",
     "roped in", "team up", "reunite", "come together", "set to", "will star", "will be seen",
