@@ -205,6 +205,10 @@ def _extract(entry: FeedEntry, known: KnownNames, titles: KnownTitles) -> Extrac
         c.pos = -10_000 + c.pos
         if c.cue != "headline-poss":
             c.cue = "headline"
+        if c.character and c.character not in body:
+            # a Title Case headline's "<Actor>'s Double Act Powers ...": a character the body
+            # never names is a phrase, not a role
+            c.character = None
     credits = [c for c in hp_credits + credits if not org_or_phrase(c.name, body)]
     starts = sentence_starts(body)
     credited = [c for c in credits if c.cue not in ("paren-rev",)]

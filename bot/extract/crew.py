@@ -29,7 +29,10 @@ _DIRECTOR_X = re.compile(
     r"[Dd]ebutant director|[Dd]ebut director)(?:,)?\s+(?=[A-Z])"
 )
 _NOT_THE_DIRECTOR = re.compile(
-    r"(?:music|art|casting|action|dance|assistant|creative|photography|music-|associate|second unit)"
+    r"(?:music|art|casting|action|dance|assistant|creative|photography|music-|associate|second unit"
+    # a character's job: "hospital director Kang Mu-yeol", "the museum director"
+    r"|hospital|museum|school|company|managing|agency|bank|prison|orphanage|clinic|zoo|festival"
+    r"|programme|program|news|theatre|theater|research|lab|project|funeral|choir)"
     r"[ ]?$",
     re.IGNORECASE,
 )

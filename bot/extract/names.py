@@ -101,6 +101,9 @@ def strip_possessive(name: str) -> str:
     return _POSSESSIVE.sub("", name) if name.endswith(("'s", "s'")) else name
 
 
+_LIKENESS = ("-alike", "-type", "-esque", "-lookalike", "-like")
+
+
 def clean_name(run: str) -> str | None:
     """Trim a capitalised run to a plausible person/character name, or None.
 
@@ -116,6 +119,12 @@ def clean_name(run: str) -> str | None:
         if len(p) == 3 and p[2] == "." and p[:2].casefold() not in _NAME_ABBR:
             parts = parts[: i + 1]
             parts[i] = p[:2]
+            break
+    # "Maxine Peake-alike Deborah Finnegan", "a Sheila Hancock-type Margaret Ellory": the words
+    # up to a comparison like that describe the person named after it
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i].casefold().endswith(_LIKENESS):
+            parts = parts[i + 1 :]
             break
     # a possessive ends a name: "Kapoor's Vicky" -> "Kapoor's"
     for i, p in enumerate(parts[:-1]):

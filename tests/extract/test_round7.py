@@ -8,6 +8,7 @@ import pytest
 from bot.extract import entry_from_text, extract
 from bot.extract.attribution import dedupe_mentions
 from bot.extract.mentions import Mention
+from bot.extract.names import clean_name
 from bot.extract.runs import tidy_title
 from bot.models import MentionKind
 
@@ -81,3 +82,38 @@ def test_a_bare_heading_over_prose_is_not_a_cast_list() -> None:
     )
     got = extract(entry_from_text(f"Moonlit Ledger Review: a slow-burn office drama\n{body}"))
     assert got.cast == ()
+
+
+@pytest.mark.parametrize(
+    ("run", "name"),
+    [
+        ("Maxine Peake-alike Deborah Finnegan", "Deborah Finnegan"),
+        ("Sheila Hancock-type Margaret Ellory", "Margaret Ellory"),
+        ("Jean-Luc Picard", "Jean-Luc Picard"),
+    ],
+)
+def test_a_likeness_before_a_name_describes_it(run: str, name: str) -> None:
+    assert clean_name(run) == name
+
+
+def test_a_characters_job_title_is_not_the_films_director() -> None:
+    body = (
+        "Midnight Ward returns, directed by Kim Sung-ho. Viewers suspect that hospital director "
+        "Kang Mu-yeol, played by Baek Seung-jo, is hiding the truth. Rating: 4/5"
+    )
+    got = extract(entry_from_text(f"Midnight Ward Season 2 Review: a tense return\n{body}"))
+    assert got.director == "Kim Sung-ho"
+    only_job = "Viewers suspect that hospital director Kang Mu-yeol is hiding it. Rating: 4/5"
+    got = extract(entry_from_text(f"Midnight Ward Season 2 Review: a tense return\n{only_job}"))
+    assert got.director is None
+
+
+def test_a_title_case_headline_phrase_is_not_a_character() -> None:
+    body = (
+        "Starring Karthik Velan, Malavika and Ramdoss, Irandu Mugam is a loud, happy mass film. "
+        "Karthik Velan plays twins Kathir and Muthu. Rating: 3.5/5"
+    )
+    head = "Irandu Mugam Movie Review: Karthik Velan's Double Act Powers A Mass Entertainer"
+    got = extract(entry_from_text(f"{head}\n{body}"))
+    assert "Double Act Powers A Mass" not in {c.character for c in got.cast}
+    assert "Karthik Velan" in got.cast_names
