@@ -240,12 +240,56 @@ def parse_headline(raw: str, body: str = "") -> HeadlineInfo:
             run = title_run(part, max_words=12)
             if run and len(run.split()) < len(part.split()) and part.startswith(run):
                 part = run  # "Review: Grand Hotel Kismet checks in with charm" -> the title run
+            part = _title_after_subject(rest, part, body) or part
             part = longest_in_body(rest, part, body)
             part = shrink_to_body(part, body)
             title, year = tidy_title(part)
         return HeadlineInfo(title or None, True, reaction, kind, year, rest)
     # 3. news shapes
     return HeadlineInfo(news_title(h), False, False, kind_from_words(h), None, h)
+
+
+_SUBJECT_VERBS = frozenset(
+    [
+        "anchors",
+        "leads",
+        "carries",
+        "elevates",
+        "delivers",
+        "impresses",
+        "dazzles",
+        "stuns",
+        "owns",
+        "steals",
+        "rescues",
+        "saves",
+        "shines",
+        "lights",
+        "sparkles",
+        "soars",
+        "excels",
+        "powers",
+        "headlines",
+        "fronts",
+    ]
+)
+_GENRE_THEN_TITLE = re.compile(
+    r"\b(?:drama|k-drama|thriller|series|film|movie|romance|comedy|show|saga|procedural|mystery|"
+    r"horror|biopic|sitcom|docuseries|miniseries|epic|actioner|caper)[ ]+(?P<t>[A-Z0-9][^,:;|]*?)"
+    r"[ .!]*$"
+)
+
+
+def _title_after_subject(rest: str, run: str, body: str) -> str | None:
+    """ "Review: <Actor> anchors JTBC's bleak thriller <T>": the run before the verb is a person;
+    the title is the one after the genre word at the end, when the body names it."""
+    after = rest[len(run) :].split()
+    if not run or not after or after[0].casefold() not in _SUBJECT_VERBS:
+        return None
+    m = _GENRE_THEN_TITLE.search(rest)
+    if not m or not body or m.group("t") not in body:
+        return None
+    return m.group("t")
 
 
 _REACTION_TAIL = re.compile(

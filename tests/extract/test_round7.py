@@ -7,6 +7,7 @@ import pytest
 
 from bot.extract import entry_from_text, extract
 from bot.extract.attribution import dedupe_mentions
+from bot.extract.headline import parse_headline
 from bot.extract.mentions import Mention
 from bot.extract.names import clean_name
 from bot.extract.runs import tidy_title
@@ -117,3 +118,13 @@ def test_a_title_case_headline_phrase_is_not_a_character() -> None:
     got = extract(entry_from_text(f"{head}\n{body}"))
     assert "Double Act Powers A Mass" not in {c.character for c in got.cast}
     assert "Karthik Velan" in got.cast_names
+
+
+def test_review_headline_whose_subject_is_an_actor_and_title_comes_last() -> None:
+    head = "K-drama review: Jeon Ha-eun anchors JTBC's bleak fishing-village thriller Blind Tide"
+    body = "Blind Tide is bleak and good. Jeon Ha-eun leads Blind Tide with quiet force."
+    assert parse_headline(head, body).title == "Blind Tide"
+    # a title that is the subject stays the title
+    assert parse_headline("Review: Barbie dazzles in a candy comedy", "Barbie is fun.").title == (
+        "Barbie"
+    )
