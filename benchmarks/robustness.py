@@ -1,8 +1,10 @@
 """Parse every corpus document through asyncio.to_thread while measuring event-loop stalls.
 
-Usage: python benchmarks/robustness.py [--subset robustness-all.txt] [--concurrency 4]
+Usage: python benchmarks/robustness.py [--subset robustness-all.txt] [--concurrency 4] [--extract]
 Prints files, parsed, FeedError, crashes (must be 0), the slowest file and the longest stall
-that a 5 ms ticker task saw. Exit status 1 if anything crashed.
+that a 5 ms ticker task saw. With ``--extract`` every entry is also run through the extractor in
+the same worker thread (an exception there is a crash too) and the slowest entry is printed.
+Exit status 1 if anything crashed.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import time
 from pathlib import Path
 
 from bot.errors import FeedError
+from bot.extract import extract
 from bot.feeds import parse_feed
+from bot.models import ParsedFeed
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "feeds"
 TICK = 0.005
@@ -27,10 +31,23 @@ async def _ticker(stop: asyncio.Event, worst: list[float]) -> None:
         worst[0] = max(worst[0], time.perf_counter() - before - TICK)
 
 
-async def run(names: list[str], concurrency: int) -> int:
+def _parse_and_extract(data: bytes, slowest: list[tuple[float, str]]) -> ParsedFeed:
+    """Parse, then extract every entry (the slowest extraction is kept in ``slowest[0]``)."""
+    feed = parse_feed(data)
+    for entry in feed.entries:
+        started = time.perf_counter()
+        extract(entry)
+        took = time.perf_counter() - started
+        if took > slowest[0][0]:
+            slowest[0] = (took, entry.title[:60])
+    return feed
+
+
+async def run(names: list[str], concurrency: int, with_extract: bool = False) -> int:
     """Parse all files with ``concurrency`` workers; print the figures; return the crash count."""
     counts = {"parsed": 0, "feed_error": 0, "crash": 0, "entries": 0}
     slowest = (0.0, "")
+    slowest_entry = [(0.0, "")]
     crashes: list[str] = []
     queue: asyncio.Queue[str] = asyncio.Queue()
     for name in names:
@@ -43,7 +60,10 @@ async def run(names: list[str], concurrency: int) -> int:
             data = (CORPUS / name).read_bytes()
             started = time.perf_counter()
             try:
-                feed = await asyncio.to_thread(parse_feed, data)
+                if with_extract:
+                    feed = await asyncio.to_thread(_parse_and_extract, data, slowest_entry)
+                else:
+                    feed = await asyncio.to_thread(parse_feed, data)
             except FeedError:
                 counts["feed_error"] += 1
             except Exception as error:
@@ -70,6 +90,9 @@ async def run(names: list[str], concurrency: int) -> int:
     )
     print(f"slowest file: {slowest[1]} ({slowest[0] * 1000:.0f} ms, includes queueing)")
     print(f"longest event-loop stall: {worst[0] * 1000:.1f} ms (ticker every {TICK * 1000:.0f} ms)")
+    if with_extract:
+        took, title = slowest_entry[0]
+        print(f"every entry extracted; slowest: {took * 1000:.0f} ms ({title!r})")
     for line in crashes:
         print("CRASH", line)
     return counts["crash"]
@@ -80,13 +103,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--subset", default="robustness-all.txt")
     parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--extract", action="store_true", help="also extract every entry")
     args = parser.parse_args()
     listing = CORPUS / "subsets" / args.subset
     if not listing.is_file():
         print(f"corpus absent: {listing}")
         return 1
     names = [line.strip() for line in listing.read_text().splitlines() if line.strip()]
-    return 1 if asyncio.run(run(names, args.concurrency)) else 0
+    return 1 if asyncio.run(run(names, args.concurrency, args.extract)) else 0
 
 
 if __name__ == "__main__":
