@@ -25,7 +25,7 @@ from bot.storage.base import IngestItem, Storage
 
 log = logging.getLogger(__name__)
 
-BATCH = 64  # entries extracted per hop off the loop; known names refresh between batches
+BATCH = 64  # entries extracted per hop off the loop; names they add are learned between batches
 KNOWN_REBUILD_FACTOR = 10  # see Ingestor._known
 KNOWN_REFRESH_S = 30.0  # see Ingestor._known
 POOL_MIN = 48  # a batch at least this large is shared among the extraction processes

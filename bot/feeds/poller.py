@@ -7,11 +7,12 @@ re-reads the schedule when woken (``wake``: a feed was added or resumed) and eve
 One poll: a conditional GET (ETag/Last-Modified kept per feed; Cache-Control max-age and
 Retry-After respected through ``next_poll_time``) -> parse and sort the items off the event loop
 (``decide``; feeds whose guids change on every fetch are keyed by link from then on) -> extract the
-new and changed items (the Ingestor's workers) -> ONE storage transaction that stores them and
-queues their announcements (``ingest_and_enqueue_many``: feeds finishing together share it)
--> kick the sender. Failures back off exponentially; after ``pause_after_failures`` in a row the feed is paused and every server
-following it is told (``notifier``). A fetch that followed only permanent redirects (301/308) moves
-the feed to the new address (``_follow_move``; merged into a feed already there).
+new and changed items (the Ingestor's workers; the names they add are learned) -> ONE storage
+transaction that stores them and queues their announcements (``ingest_and_enqueue_many``: feeds
+finishing together share it, a group commit) -> kick the sender. Failures back off exponentially;
+after ``pause_after_failures`` in a row the feed is paused and every server following it is told
+(``notifier``). A fetch that followed only permanent redirects (301/308) moves the feed to the new
+address (``_follow_move``; merged into a feed already there).
 """
 
 from __future__ import annotations
