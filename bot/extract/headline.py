@@ -72,7 +72,15 @@ _NEWS_AFTER_TITLE = re.compile(
     r"ending explained|box[\s-]office|trailer|teaser|first[\s-]look|release date|ott release|to release|"
     r"twitter review|x review|public review|audience review|song|collection|advance booking|day \d+|"
     r"star cast|cast|shooting|shoot|sequel|poster|bts|promo|glimpse|fans|netizens|music|"
-    r"review[\s-]bombing|row|controversy|hit by|reviews are in|reviews|critics)\b",
+    r"review[\s-]bombing|row|controversy|hit by|reviews are in|reviews|critics|"
+    r"officially confirmed|confirmed|announced|greenlit|renewed)\b",
+    re.IGNORECASE,
+)
+_PERSON_CONFIRMED = re.compile(r"[ ]+(?:for|as|to|in|opposite)[ ]", re.IGNORECASE)
+# "Behind the scenes of <T>: ...", "The making of <T>", "On the sets of <T>"
+_MAKING_OF = re.compile(
+    r"^(?:behind the scenes (?:of|on)|(?:the )?making of|on the sets? of|inside the making of)"
+    r"[ ]+(?P<t>[^:|]+?)(?:[ ]*[:|]|[ ]-[ ]|$)",
     re.IGNORECASE,
 )
 _TO_STAR_IN = re.compile(
@@ -356,7 +364,12 @@ def news_title(h: str) -> str | None:
     for _s, _e, q in _quoted_titles(h):
         if quoted_title_like(q):
             return tidy_title(q)[0]
+    m = _MAKING_OF.match(h)
+    if m and title_like(m.group("t")):
+        return tidy_title(m.group("t"))[0]
     m = _NEWS_AFTER_TITLE.search(h)
+    if m and _PERSON_CONFIRMED.match(h, m.end()):
+        m = None  # "<Actor> confirmed for <T>": the name before is a person's
     if m and m.start() > 0:
         prefix = h[: m.start()]
         for cand in (prefix, re.split(r"\s*(?:[:|;]|\s-\s)\s*", prefix)[-1]):

@@ -7,7 +7,7 @@ import pytest
 
 from bot.extract import entry_from_text, extract
 from bot.extract.attribution import dedupe_mentions
-from bot.extract.headline import parse_headline
+from bot.extract.headline import news_title, parse_headline
 from bot.extract.mentions import Mention
 from bot.extract.names import clean_name
 from bot.extract.runs import tidy_title
@@ -128,3 +128,17 @@ def test_review_headline_whose_subject_is_an_actor_and_title_comes_last() -> Non
     assert parse_headline("Review: Barbie dazzles in a candy comedy", "Barbie is fun.").title == (
         "Barbie"
     )
+
+
+@pytest.mark.parametrize(
+    ("headline", "title"),
+    [
+        ("The Lantern Keeper 2 officially confirmed: Ava Reyes returns", "The Lantern Keeper 2"),
+        ("Kingdom Season 3 announced by Netflix", "Kingdom Season 3"),
+        ("Behind the scenes of Kaayal: 38 nights on a lake", "Kaayal"),
+        ("Inside the making of Sholay", "Sholay"),
+        ("Shah Rukh Khan confirmed for Pathaan 2", None),  # a person confirmed for a role
+    ],
+)
+def test_news_headline_shapes(headline: str, title: str | None) -> None:
+    assert news_title(headline) == title
