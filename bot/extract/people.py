@@ -65,9 +65,9 @@ _NEWS_STAR = re.compile(
 
 
 _CAST_LINE_ANCHORS = ("cast", "starring", "stars", "characters")
-# a heading alone on its line ("Characters", "Main Cast", "Cast and Characters"): the list follows
+# a heading alone on its line ("Characters", "Main Cast", "Jade Pavilion cast"): the list follows
 _CAST_HEADING = re.compile(
-    r"^[ ]*(?:the[ ]+)?(?:main[ ]+|lead[ ]+|principal[ ]+)?"
+    r"^[ ]*(?:[\w'’:.-]+[ ]+){0,5}?(?:the[ ]+)?(?:main[ ]+|lead[ ]+|principal[ ]+)?"
     r"(?:cast(?:[ ]*(?:&|and)[ ]*characters)?|characters)[ ]*:?[ ]*$",
     re.IGNORECASE | re.MULTILINE,
 )

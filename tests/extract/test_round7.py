@@ -142,3 +142,17 @@ def test_review_headline_whose_subject_is_an_actor_and_title_comes_last() -> Non
 )
 def test_news_headline_shapes(headline: str, title: str | None) -> None:
     assert news_title(headline) == title
+
+
+def test_a_title_then_cast_heading_over_a_list() -> None:
+    body = (
+        "Jade Pavilion is streaming now.\n\nJade Pavilion cast\n\n"
+        "Zhao Lin as Princess Shen Yue\nWang Yichen as General Xiao Heng\nHu Xinyi as Lady Rong\n\n"
+        "The plot spans two timelines."
+    )
+    got = extract(entry_from_text(f"Jade Pavilion OTT release: where to watch it online\n{body}"))
+    assert [(c.name, c.character) for c in got.cast] == [
+        ("Zhao Lin", "Shen Yue"),
+        ("Wang Yichen", "Xiao Heng"),
+        ("Hu Xinyi", "Lady Rong"),
+    ]
