@@ -23,7 +23,10 @@ _PERSON_NOUN = re.compile(
 )
 _PAREN = re.compile(
     rf"[(\[][ ]?(?:(?:now[ ]|here[ ]|also[ ]|later[ ])?(?P<by>played|portrayed|essayed|voiced)[ ]by[ ]+)?"
-    rf"(?P<in>{NAME})[ ]?[)\]]"
+    # "(Rafe Spall lookalike Toby Kendrick, all gleaming teeth)": a likeness before the actor and a
+    # lowercase aside after them stay outside the name
+    rf"(?:{NAME}(?:[ ]look-?alike|-alike|-type|-esque)[ ])?"
+    rf"(?P<in>{NAME})(?:,[ ][a-z][^()\[\]\n]{{0,80}})?[ ]?[)\]]"
 )
 _PLAYED_BY = re.compile(
     r"(?P<v>[Pp]layed|[Pp]ortrayed|[Ee]ssayed|[Vv]oiced|[Bb]rought alive|[Bb]rought to life)"

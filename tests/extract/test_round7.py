@@ -156,3 +156,14 @@ def test_a_title_then_cast_heading_over_a_list() -> None:
         ("Wang Yichen", "Xiao Heng"),
         ("Hu Xinyi", "Lady Rong"),
     ]
+
+
+def test_character_then_actor_in_parentheses_with_a_likeness_or_an_aside() -> None:
+    body = (
+        "The home's new manager, Graham Tate (Rafe Spall lookalike Toby Kendrick, all gleaming "
+        "teeth), clashes with Mrs Pym (Margaret Ellory). The Quiet Hours is a gentle film. "
+        "Rating: 4/5"
+    )
+    got = extract(entry_from_text(f"The Quiet Hours review – a gentle care-home drama\n{body}"))
+    assert ("Toby Kendrick", "Graham Tate") in [(c.name, c.character) for c in got.cast]
+    assert "Rafe Spall" not in got.cast_names
