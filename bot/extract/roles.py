@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from bot.extract.charnames import RANKS
 from bot.extract.described import described_name_after, lower_words_before
 from bot.extract.lists import list_after, list_before
 from bot.extract.names import NAME, STOP, name_after, name_before
@@ -112,6 +113,8 @@ def character(name: str | None) -> str | None:
     """A character name without a rank or job title ("Inspector Karan Anand" -> "Karan Anand")."""
     if not name:
         return None
+    if name.casefold().rstrip(".") in RANKS:
+        return None  # "plays a retired DSP": a rank, no name
     stripped = _RANKS.sub("", name, count=1)
     return stripped if stripped and stripped != name and stripped[:1].isupper() else name
 

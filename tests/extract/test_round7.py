@@ -167,3 +167,12 @@ def test_character_then_actor_in_parentheses_with_a_likeness_or_an_aside() -> No
     got = extract(entry_from_text(f"The Quiet Hours review – a gentle care-home drama\n{body}"))
     assert ("Toby Kendrick", "Graham Tate") in [(c.name, c.character) for c in got.cast]
     assert "Rafe Spall" not in got.cast_names
+
+
+def test_a_rank_alone_is_not_a_character() -> None:
+    body = (
+        "Starring Vani Bhojan and Kishore, Nizhal Thedi is a tense series. Aadukalam Naren plays a "
+        "retired DSP whose silence hides a lot. Rating: 3.5/5"
+    )
+    got = extract(entry_from_text(f"Nizhal Thedi review: a tense Tamil thriller\n{body}"))
+    assert "DSP" not in {c.character for c in got.cast}
