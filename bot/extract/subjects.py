@@ -14,6 +14,10 @@ from bot.extract.names import NAME, name_before
 _APPOSITIVE = re.compile(
     rf"({NAME}),\s+(?:[a-z][^,.;()]{{0,90}}|[A-Z][^,.;()]{{0,40}}'s[^,.;()]{{1,60}}),\s*$"
 )
+# "<Actor>, who plays ...": a relative clause right before the verb
+_WHO_BEFORE = re.compile(
+    r",[ ]who(?:[ ](?:also|now|here|once|memorably|brilliantly|superbly|deftly|convincingly))?[ ]*$"
+)
 _CLAUSE_WORDS = frozenset(
     [
         "and",
@@ -86,6 +90,11 @@ def subject_before(text: str, pos: int, *, clause: bool = True) -> list[tuple[st
             if not clause or clause_start(text, start):
                 return names[i:]
         return []
+    w = _WHO_BEFORE.search(text, max(0, pos - 40), pos)
+    if w:
+        got = name_before(text, w.start())
+        if got and (not clause or clause_start(text, got[1])):
+            return [got]
     m = _APPOSITIVE.search(text, max(0, pos - 160), pos)
     if m:
         got = name_before(text, m.end(1))

@@ -176,3 +176,17 @@ def test_a_rank_alone_is_not_a_character() -> None:
     )
     got = extract(entry_from_text(f"Nizhal Thedi review: a tense Tamil thriller\n{body}"))
     assert "DSP" not in {c.character for c in got.cast}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Aswathi Pillai, who plays Neethu, is excellent.",
+        "Aswathi Pillai, who plays the drowned teacher's daughter Neethu, is excellent.",
+        "The film belongs to Aswathi Pillai, who also plays Neethu.",
+    ],
+)
+def test_who_plays_credits_the_name_before_the_relative_clause(sentence: str) -> None:
+    body = f"Kaayal is a Malayalam film. {sentence} Rating: 4/5"
+    got = extract(entry_from_text(f"Kaayal review: a thriller on the backwaters\n{body}"))
+    assert ("Aswathi Pillai", "Neethu") in [(c.name, c.character) for c in got.cast]
