@@ -22,20 +22,18 @@ import time
 from pathlib import Path
 
 import feedparser
+from corpus import CORPUS, subset
 
 from bot.feeds.parse import parse_feed
 from bot.ingest import Ingestor, default_workers, shutdown_extraction_pool
 from bot.storage import open_storage
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpora" / "feeds"
-SUBSET = CORPUS / "subsets" / "wordpress-benchmark.txt"
-
 
 def default_files() -> list[Path]:
-    if not SUBSET.exists():
-        sys.exit(f"the shared feed corpus is absent ({SUBSET}); pass feed files instead")
-    return [CORPUS / line.strip() for line in SUBSET.read_text().splitlines() if line.strip()]
+    names = subset("wordpress-benchmark.txt")
+    if names is None:
+        sys.exit(f"the shared feed corpus is absent ({CORPUS}); pass feed files instead")
+    return [CORPUS / name for name in names]
 
 
 async def pipeline(ingestor: Ingestor, data: bytes, key: str) -> int:

@@ -12,15 +12,13 @@ import sys
 import time
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 
 import fastfeedparser
 import feedparser
+from corpus import CORPUS, subset
 
 from bot.errors import FeedError
 from bot.feeds import parse_feed
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "feeds"
 
 
 def _time(label: str, docs: list[bytes], parse: Callable[[bytes], int], repeat: int) -> None:
@@ -48,11 +46,10 @@ def main() -> int:
     parser.add_argument("--subset", default="speed.txt")
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
-    listing = CORPUS / "subsets" / args.subset
-    if not listing.is_file():
-        print(f"corpus absent: {listing}")
+    names = subset(args.subset)
+    if names is None:
+        print(f"corpus absent: {CORPUS / 'subsets' / args.subset}")
         return 1
-    names = [line.strip() for line in listing.read_text().splitlines() if line.strip()]
     docs = [(CORPUS / name).read_bytes() for name in names]
     print(f"{args.subset}: {len(docs)} files, {sum(map(len, docs)) / 1e6:.1f} MB")
     warnings.simplefilter("ignore")

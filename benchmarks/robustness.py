@@ -13,14 +13,14 @@ import argparse
 import asyncio
 import sys
 import time
-from pathlib import Path
+
+from corpus import CORPUS, subset
 
 from bot.errors import FeedError
 from bot.extract import extract
 from bot.feeds import parse_feed
 from bot.models import ParsedFeed
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "feeds"
 TICK = 0.005
 
 
@@ -105,11 +105,10 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--extract", action="store_true", help="also extract every entry")
     args = parser.parse_args()
-    listing = CORPUS / "subsets" / args.subset
-    if not listing.is_file():
-        print(f"corpus absent: {listing}")
+    names = subset(args.subset)
+    if names is None:
+        print(f"corpus absent: {CORPUS / 'subsets' / args.subset}")
         return 1
-    names = [line.strip() for line in listing.read_text().splitlines() if line.strip()]
     return 1 if asyncio.run(run(names, args.concurrency, args.extract)) else 0
 
 

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -97,8 +97,6 @@ class _Known:
     what this process stored since (``learn``; ``generation`` counts those additions)."""
 
     version: int
-    people: dict[str, list[str]]
-    title_list: list[str]
     names: KnownNames
     titles: KnownTitles
     built_at: float
@@ -116,15 +114,9 @@ class _Known:
             people += [(extraction.director, ())] if extraction.director else []
         people += [(name, ()) for m in extraction.mentions for name in m.cast]
         for title in titles:
-            before = len(self.titles)
             self.titles.add(title)
-            if len(self.titles) != before:
-                self.title_list.append(title)
         for name, aliases in people:
             self.names.add(name, aliases)
-            canonical = self.names.canonical(name)
-            if canonical is not None:
-                self.people[canonical] = list(self.names[canonical])
         self.generation += 1
 
 
@@ -193,9 +185,9 @@ class Ingestor:
         size = -(-len(entries) // self.workers)
         chunks = [entries[i : i + size] for i in range(0, len(entries), size)]
         version = (known.version, known.generation)
-        # copies: the pool pickles its arguments in a thread of its own, while ``learn`` may grow
-        # the originals on this one
-        people, titles = dict(known.people), list(known.title_list)
+        # copies (the indexes' own contents): the pool pickles its arguments in a thread of its
+        # own, while ``learn`` may grow the indexes on this one
+        people, titles = dict(known.names), list(known.titles.titles.values())
         try:
             parts = await asyncio.gather(
                 *(
@@ -213,13 +205,15 @@ class Ingestor:
         """The known-name indexes extraction uses now (None before the first extraction)."""
         return self._known_cache
 
-    def learn(self, extractions: Sequence[Extraction]) -> None:
-        """Add what these stored extractions name to the known-name indexes at once, so the next
-        item can use them without re-reading every name from the database (call it after storing)."""
+    def learn(self, stored: Iterable[tuple[Extraction, IngestResult]]) -> None:
+        """Add what the items just stored (or updated) name to the known-name indexes at once, so
+        the next item can use them without re-reading every name from the database. Takes each
+        item's extraction with the result of storing it; unchanged and failed items add nothing."""
         known = self._known_cache
         if known is not None:
-            for extraction in extractions:
-                known.learn(extraction)
+            for extraction, result in stored:
+                if result.changed:
+                    known.learn(extraction)
 
     async def _known(self) -> _Known:
         """The names and titles already known, as extraction indexes.
@@ -245,7 +239,7 @@ class Ingestor:
                 lambda: (KnownNames(people), KnownTitles(titles))
             )
             cost = time.monotonic() - start + (start - now)
-            self._known_cache = _Known(version, people, titles, names, title_index, start, cost)
+            self._known_cache = _Known(version, names, title_index, start, cost)
             # the indexes are large and live until the next re-read (30 s or more): keep them out
             # of the garbage collector's full scans, as ReviewService does with its own indexes
             gc.freeze()
@@ -277,7 +271,7 @@ class Ingestor:
                     for (entry, key, digest), extraction in zip(todo, extractions, strict=True)
                 ]
                 results = await self._store(items)
-                self.learn([i[4] for i, r in zip(items, results, strict=True) if r.changed])
+                self.learn((item[4], result) for item, result in zip(items, results, strict=True))
                 for result, item in zip(results, items, strict=True):
                     if result.status == "failed":
                         headline = item[3].title[:80]

@@ -106,6 +106,9 @@ async def test_worker_processes_extract_what_a_thread_extracts(tmp_path: Path) -
             got[workers] = await ingestor.extract_entries(second)
         finally:
             await storage.close()
+    from bot import ingest
+
+    assert ingest._POOL is not None, "the large batch must have gone to the worker processes"
     await shutdown_extraction_pool()
     assert len(got[2]) == len(second)
     assert got[2] == got[0]

@@ -128,8 +128,12 @@ def cast_block(text: str) -> tuple[list[Credit], list[tuple[int, int]]]:
     credits: list[Credit] = []
     spans: list[tuple[int, int]] = []
     found = list(near(_CAST_LINE, text, _CAST_LINE_ANCHORS, before=40, after=2000))
-    headings = [h for h in near(_CAST_HEADING, text, _CAST_LINE_ANCHORS, before=40, after=40)]
-    found += [h for h in headings if not any(h.start() == m.start() for m in found)]
+    starts = {m.start() for m in found}
+    found += [
+        h
+        for h in near(_CAST_HEADING, text, _CAST_LINE_ANCHORS, before=40, after=40)
+        if h.start() not in starts
+    ]
     for m in found:
         items = m.groupdict().get("items") or ""
         base = m.start("items") if "items" in m.re.groupindex else m.end()

@@ -354,8 +354,9 @@ class Poller:
             ]
             planner = await self.planner(subs)
             outcomes = await self._stores.submit((state.feed_key, queued, planner))
-            stored_now = zip(queued, outcomes, strict=True)
-            self.ingestor.learn([q.extraction for q, o in stored_now if o.result.changed])
+            self.ingestor.learn(
+                (q.extraction, o.result) for q, o in zip(queued, outcomes, strict=True)
+            )
             for outcome in outcomes:
                 new += outcome.result.status == "new"
                 updated += outcome.result.status == "updated"

@@ -235,8 +235,9 @@ class FeedService:
                 for item, extraction in zip(todo, extractions, strict=True)
             ]
             outcomes = await self.storage.ingest_and_enqueue(feed_key, queued, None)
-            stored_now = zip(queued, outcomes, strict=True)
-            self.ingestor.learn([q.extraction for q, o in stored_now if o.result.changed])
+            self.ingestor.learn(
+                (q.extraction, o.result) for q, o in zip(queued, outcomes, strict=True)
+            )
             stored += sum(1 for o in outcomes if o.result.status != "failed")
         return stored
 
